@@ -1,0 +1,211 @@
+//! Building and running an instance: state, router, listener. `main.rs` and the tests call the
+//! same functions.
+use std::{ops::Deref, sync::Arc, time::Duration};
+
+use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use anyhow::Context;
+use axum::Router;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tokio_util_shim::CancellationToken;
+
+use crate::{
+    config::Config,
+    db::{self, entities::site},
+    federation::actors::SigningActor,
+    urls::Urls,
+};
+
+pub struct AppInner {
+    pub db: DatabaseConnection,
+    pub config: Config,
+    pub urls: Urls,
+    pub site: site::Model,
+    pub web: crate::web::Web,
+    /// The HTTP client for federation (no redirects, timeouts, private addresses refused in
+    /// production mode).
+    pub http: reqwest::Client,
+    /// Wakes the delivery worker of this process when something was queued.
+    pub delivery_wakeup: tokio::sync::Notify,
+}
+
+/// Shared state of one instance, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<AppInner>);
+
+impl Deref for AppState {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+/// The request context handlers receive: our state plus the federation library's config.
+pub type Ctx = activitypub_federation::config::Data<AppState>;
+
+impl AppState {
+    /// Connect, migrate and load the instance's keys.
+    pub async fn init(config: Config) -> anyhow::Result<AppState> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        let site = db::ensure_site(&db).await?;
+        let urls = Urls::new(config.base_url());
+        let web = crate::web::Web::new()?;
+        let http = build_client(&config)?;
+        Ok(AppState(Arc::new(AppInner {
+            db,
+            config,
+            urls,
+            site,
+            web,
+            http,
+            delivery_wakeup: tokio::sync::Notify::new(),
+        })))
+    }
+
+    /// The activitypub_federation configuration: our domain, signed fetches by the instance
+    /// actor, and the insecure switch from our config (never from the environment).
+    pub async fn federation_config(&self) -> anyhow::Result<FederationConfig<AppState>> {
+        let insecure = self.config.federation.allow_insecure;
+        let timeout = Duration::from_secs(self.config.federation.request_timeout_secs);
+        let client = self.http.clone();
+        let instance = SigningActor::instance(self);
+        FederationConfig::builder()
+            .domain(self.urls.domain())
+            .app_data(self.clone())
+            .debug(insecure)
+            .allow_http_urls(insecure)
+            .client(client.into())
+            .request_timeout(timeout)
+            .http_fetch_limit(20)
+            .signed_fetch_actor(&instance)
+            .build()
+            .await
+            .context("building the federation config")
+    }
+}
+
+fn build_client(config: &Config) -> anyhow::Result<reqwest::Client> {
+    let insecure = config.federation.allow_insecure;
+    let timeout = Duration::from_secs(config.federation.request_timeout_secs);
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(format!(
+            "Passerelle/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            config.base_url()
+        ))
+        .dns_resolver(Arc::new(
+            activitypub_federation::resolver::ValidatingDnsResolver::new(vec![], !insecure),
+        ))
+        .build()
+        .context("building the HTTP client")
+}
+
+/// A running instance.
+pub struct Application {
+    pub state: AppState,
+    pub federation: FederationConfig<AppState>,
+    listener: TcpListener,
+}
+
+impl Application {
+    /// Bind first (port 0 in tests), then build with the real address known.
+    pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Application> {
+        let state = AppState::init(config).await?;
+        let federation = state.federation_config().await?;
+        Ok(Application {
+            state,
+            federation,
+            listener,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.listener.local_addr().expect("bound listener")
+    }
+
+    pub fn router(&self) -> Router {
+        router(self.federation.clone())
+    }
+
+    /// Serve until `shutdown` is cancelled, then finish in-flight requests.
+    pub async fn run_until(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let router = self.router();
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+            .context("serving HTTP")
+    }
+}
+
+pub fn router(federation: FederationConfig<AppState>) -> Router {
+    crate::http::routes()
+        .merge(crate::web::routes())
+        .layer(FederationMiddleware::new(federation))
+}
+
+/// A tiny cancellation token (tokio-util's, without the dependency).
+pub mod tokio_util_shim {
+    use std::sync::Arc;
+    use tokio::sync::watch;
+
+    #[derive(Clone)]
+    pub struct CancellationToken {
+        tx: Arc<watch::Sender<bool>>,
+        rx: watch::Receiver<bool>,
+    }
+    impl Default for CancellationToken {
+        fn default() -> Self {
+            let (tx, rx) = watch::channel(false);
+            CancellationToken {
+                tx: Arc::new(tx),
+                rx,
+            }
+        }
+    }
+    impl CancellationToken {
+        pub fn new() -> Self {
+            Self::default()
+        }
+        pub fn cancel(&self) {
+            let _ = self.tx.send(true);
+        }
+        pub fn is_cancelled(&self) -> bool {
+            *self.rx.borrow()
+        }
+        pub async fn cancelled(&self) {
+            let mut rx = self.rx.clone();
+            while !*rx.borrow_and_update() {
+                if rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Resolves when the process receives SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}

@@ -1,0 +1,248 @@
+//! sea-orm entities, one module per table of `migrations/`.
+#![allow(clippy::derive_partial_eq_without_eq)]
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+pub mod site {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "site")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub public_key_pem: String,
+        pub private_key_pem: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod organization {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "organizations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub slug: String,
+        pub name: String,
+        pub summary: String,
+        pub default_language: String,
+        pub website: Option<String>,
+        pub email: Option<String>,
+        pub phone: Option<String>,
+        pub address: Option<String>,
+        pub languages: String,
+        pub icon_url: Option<String>,
+        pub manually_approves_followers: bool,
+        pub public_key_pem: String,
+        pub private_key_pem: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub email: String,
+        pub password_hash: String,
+        pub role: String,
+        pub organization_id: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub user_id: Uuid,
+        pub token_hash: String,
+        pub created_at: DateTimeUtc,
+        pub last_used_at: Option<DateTimeUtc>,
+        pub revoked_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod remote_actor {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "remote_actors")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub ap_id: String,
+        pub actor_type: String,
+        pub domain: String,
+        pub preferred_username: Option<String>,
+        pub name: Option<String>,
+        pub inbox: String,
+        pub shared_inbox: Option<String>,
+        pub outbox: Option<String>,
+        pub followers_url: Option<String>,
+        pub url: Option<String>,
+        pub public_key_id: String,
+        pub public_key_pem: String,
+        pub raw: String,
+        pub fetched_at: DateTimeUtc,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod entry {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub kind: String,
+        pub ap_id: String,
+        pub url: String,
+        pub organization_id: Option<Uuid>,
+        pub remote_actor_id: Option<Uuid>,
+        pub origin_domain: String,
+        pub local: bool,
+        pub status: String,
+        pub data: String,
+        pub search_text: String,
+        pub categories: String,
+        pub languages: String,
+        pub country: Option<String>,
+        pub locality: Option<String>,
+        pub latitude: Option<f64>,
+        pub longitude: Option<f64>,
+        pub start_time: Option<DateTimeUtc>,
+        pub end_time: Option<DateTimeUtc>,
+        pub do_not_federate: bool,
+        pub version: i32,
+        pub published: DateTimeUtc,
+        pub updated: DateTimeUtc,
+        pub deleted_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod activity {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "activities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub ap_id: String,
+        pub kind: String,
+        pub actor_ap_id: String,
+        pub object_ap_id: Option<String>,
+        pub local: bool,
+        pub public: bool,
+        pub json: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod received_activity {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "received_activities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ap_id: String,
+        pub received_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod follower {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "followers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub local_actor_ap_id: String,
+        pub follower_ap_id: String,
+        pub remote_actor_id: Uuid,
+        pub follow_ap_id: String,
+        pub state: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod following {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "following")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub local_actor_ap_id: String,
+        pub target_ap_id: String,
+        pub remote_actor_id: Uuid,
+        pub follow_ap_id: String,
+        pub state: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod delivery {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "deliveries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub activity_id: Uuid,
+        pub inbox: String,
+        pub domain: String,
+        pub signer_ap_id: String,
+        pub state: String,
+        pub attempts: i32,
+        pub next_attempt_at: DateTimeUtc,
+        pub claimed_until: Option<DateTimeUtc>,
+        pub last_status: Option<i32>,
+        pub last_error: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub finished_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod instance_health {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "instance_health")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub domain: String,
+        pub consecutive_failures: i32,
+        pub last_success_at: Option<DateTimeUtc>,
+        pub last_failure_at: Option<DateTimeUtc>,
+        pub last_error: Option<String>,
+        pub retry_after: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}

@@ -1,0 +1,105 @@
+//! Database connection, migrations and the instance's own row.
+pub mod entities;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::Utc;
+use passerelle_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ActiveModelTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait, Set};
+
+use crate::config::Config;
+use entities::site;
+
+/// Connect to the configured database. For SQLite, the file's directory is created and the
+/// connection tuned for a web server (WAL, foreign keys, a busy timeout).
+pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let url = &config.database.url;
+    if let Some(path) = sqlite_path(url) {
+        if let Some(dir) = std::path::Path::new(&path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!("creating the database directory {}", dir.display())
+                })?;
+            }
+        }
+    }
+    let mut opts = ConnectOptions::new(url.clone());
+    opts.max_connections(config.database.max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    }
+    let db = Database::connect(opts)
+        .await
+        .with_context(|| format!("connecting to the database ({})", redact_url(url)))?;
+    Ok(db)
+}
+
+/// Apply every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("applying database migrations")
+}
+
+/// The instance actor's key pair, created on first start.
+pub async fn ensure_site(db: &DatabaseConnection) -> anyhow::Result<site::Model> {
+    if let Some(s) = site::Entity::find_by_id(1).one(db).await? {
+        return Ok(s);
+    }
+    let keys = crate::federation::keys::generate()?;
+    let row = site::ActiveModel {
+        id: Set(1),
+        public_key_pem: Set(keys.public_key),
+        private_key_pem: Set(keys.private_key),
+        created_at: Set(Utc::now()),
+    };
+    match row.insert(db).await {
+        Ok(s) => Ok(s),
+        // Another process created it at the same moment: use theirs.
+        Err(_) => site::Entity::find_by_id(1)
+            .one(db)
+            .await?
+            .context("site row missing after insert"),
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        None
+    } else {
+        Some(path.to_string())
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether a database error is a unique-constraint violation (portable across backends).
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

@@ -1,0 +1,323 @@
+//! Directory entries as ActivityPub objects, and back.
+use serde_json::{Value, json};
+
+/// Our JSON-LD context for entries: ActivityStreams, Mobilizon's terms for events (schema.org,
+/// `mz:`, iCal) and ours (`pas:`), served at `/ns` and documented in FEDERATION.md.
+pub fn context() -> Value {
+    json!([
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        {
+            "sc": "http://schema.org#",
+            "mz": "https://joinmobilizon.org/ns#",
+            "ical": "http://www.w3.org/2002/12/cal/ical#",
+            "toot": "http://joinmastodon.org/ns#",
+            "Hashtag": "as:Hashtag",
+            "sensitive": "as:sensitive",
+            "PropertyValue": "sc:PropertyValue",
+            "value": "sc:value",
+            "PostalAddress": "sc:PostalAddress",
+            "address": { "@id": "sc:address", "@type": "sc:PostalAddress" },
+            "streetAddress": "sc:streetAddress",
+            "postalCode": "sc:postalCode",
+            "addressLocality": "sc:addressLocality",
+            "addressRegion": "sc:addressRegion",
+            "addressCountry": "sc:addressCountry",
+            "timezone": { "@id": "mz:timezone", "@type": "sc:Text" },
+            "joinMode": { "@id": "mz:joinMode", "@type": "mz:joinModeType" },
+            "isOnline": { "@id": "mz:isOnline", "@type": "sc:Boolean" },
+            "externalParticipationUrl": { "@id": "mz:externalParticipationUrl", "@type": "sc:URL" },
+            "maximumAttendeeCapacity": "sc:maximumAttendeeCapacity",
+            "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
+            "inLanguage": "sc:inLanguage",
+            "ical:status": { "@type": "ical:status" },
+            "VirtualLocation": "sc:VirtualLocation",
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers"
+        }
+    ])
+}
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use url::Url;
+
+use crate::{
+    AppState,
+    db::entities::entry,
+    directory::{
+        model::{Entry, EventStatus, JoinMode, LangMap, Location},
+        taxonomy::taxonomy,
+    },
+    federation::actors::text_to_html,
+};
+
+pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// Namespace of our own terms (see FEDERATION.md).
+pub const NS: &str = "https://w3id.org/passerelle/ns#";
+
+/// The context of our objects: [`context`] plus our own terms.
+pub fn entry_context() -> Value {
+    let mut ctx = context();
+    if let Some(obj) = ctx
+        .as_array_mut()
+        .and_then(|a| a.get_mut(2))
+        .and_then(Value::as_object_mut)
+    {
+        obj.insert("pas".into(), json!(NS));
+        obj.insert(
+            "directoryEntry".into(),
+            json!({ "@id": "pas:directoryEntry", "@type": "@json" }),
+        );
+        obj.insert("entryKind".into(), json!("pas:entryKind"));
+        obj.insert("taxonomyVersion".into(), json!("pas:taxonomyVersion"));
+    }
+    ctx
+}
+
+pub fn rfc3339(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A hashtag name from a category code or a city: letters and digits only, lower case.
+pub fn hashtag_name(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() {
+                Some(c.to_lowercase().next().unwrap_or(c))
+            } else if c == '.' || c == '-' || c == '_' || c == ' ' {
+                Some('_')
+            } else {
+                None
+            }
+        })
+        .collect::<String>()
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+fn lang_html_map(map: &LangMap) -> serde_json::Map<String, Value> {
+    map.iter()
+        .map(|(l, t)| (l.to_string(), Value::String(text_to_html(t))))
+        .collect()
+}
+
+fn lang_text_map(map: &LangMap) -> serde_json::Map<String, Value> {
+    map.iter()
+        .map(|(l, t)| (l.to_string(), Value::String(t.to_string())))
+        .collect()
+}
+
+pub fn place_json(loc: &Location, lang: &str) -> Value {
+    let name = loc
+        .name
+        .as_ref()
+        .and_then(|n| n.get_best(&[lang], lang).map(|(_, t)| t.to_string()))
+        .unwrap_or_else(|| loc.one_line());
+    let mut place = json!({ "type": "Place", "name": name });
+    let mut address = serde_json::Map::new();
+    address.insert("type".into(), json!("PostalAddress"));
+    for (k, v) in [
+        ("streetAddress", &loc.street_address),
+        ("postalCode", &loc.postal_code),
+        ("addressLocality", &loc.locality),
+        ("addressRegion", &loc.region),
+        ("addressCountry", &loc.country),
+    ] {
+        if let Some(v) = v {
+            address.insert(k.into(), json!(v));
+        }
+    }
+    if address.len() > 1 {
+        place["address"] = Value::Object(address);
+    }
+    if let (Some(lat), Some(lon)) = (loc.latitude, loc.longitude) {
+        place["latitude"] = json!(lat);
+        place["longitude"] = json!(lon);
+    }
+    place
+}
+
+/// Mobilizon's event category for our taxonomy code.
+fn mobilizon_category(categories: &[String]) -> &'static str {
+    let top = categories
+        .first()
+        .map(|c| c.split('.').next().unwrap_or(""))
+        .unwrap_or("");
+    match top {
+        "health" | "mental-health" => "HEALTH",
+        "language" => "LANGUAGE_CULTURE",
+        "education" | "employment" | "digital" => "LEARNING",
+        "children-family" => "FAMILY",
+        "food" => "FOOD_DRINK",
+        _ => "COMMUNITY",
+    }
+}
+
+/// Who publishes an entry, as the object's `attributedTo` and addressing.
+pub struct Author {
+    pub actor: Url,
+    pub followers: Url,
+    pub default_language: String,
+}
+
+/// The ActivityPub object of an entry. Only the public view is ever put on the wire.
+pub fn entry_object(state: &AppState, row: &entry::Model, entry: &Entry, author: &Author) -> Value {
+    let public = entry.public_view();
+    let tax = taxonomy();
+    let lang = author.default_language.as_str();
+    let name_map = public.name();
+    let name = name_map
+        .get_best(&[], lang)
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_default();
+    let description = public.description();
+    let content = description
+        .get_best(&[], lang)
+        .map(|(_, t)| text_to_html(t))
+        .unwrap_or_default();
+    let mut summary_map = serde_json::Map::new();
+    for (l, _) in name_map.iter() {
+        summary_map.insert(l.to_string(), json!(public.summary_line(l, tax)));
+    }
+    let summary = public.summary_line(lang, tax);
+
+    let mut tags: Vec<Value> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut add_tag = |raw: &str| {
+        let n = hashtag_name(raw);
+        if !n.is_empty() && seen.insert(n.clone()) {
+            tags.push(
+                json!({ "type": "Hashtag", "name": format!("#{n}"), "href": state.urls.tag(&n) }),
+            );
+        }
+    };
+    for c in public.categories() {
+        add_tag(c);
+        if let Some(parent) = c.split('.').next().filter(|p| *p != c) {
+            add_tag(parent);
+        }
+    }
+    for l in public.locations() {
+        if let Some(city) = &l.locality {
+            add_tag(city);
+        }
+    }
+    if let Entry::Offer(o) = &public {
+        if let Some(city) = &o.area.locality {
+            add_tag(city);
+        }
+    }
+
+    let mut doc = json!({
+        "@context": entry_context(),
+        "id": row.ap_id,
+        "type": "Page",
+        "entryKind": public.kind().as_str(),
+        "name": name,
+        "nameMap": lang_text_map(name_map),
+        "summary": summary,
+        "summaryMap": summary_map,
+        "content": content,
+        "contentMap": lang_html_map(description),
+        "mediaType": "text/html",
+        "url": row.url,
+        "attributedTo": author.actor,
+        "to": [PUBLIC],
+        "cc": [author.followers],
+        "published": rfc3339(&row.published),
+        "updated": rfc3339(&row.updated),
+        "tag": tags,
+        "sensitive": false,
+        "taxonomyVersion": tax.version,
+        "directoryEntry": serde_json::to_value(&public).unwrap_or(Value::Null),
+    });
+    if !public.languages().is_empty() {
+        doc["inLanguage"] = json!(public.languages());
+    }
+    let places: Vec<Value> = public
+        .locations()
+        .into_iter()
+        .map(|l| place_json(l, lang))
+        .collect();
+    match &public {
+        Entry::Event(e) => {
+            doc["type"] = json!("Event");
+            doc["startTime"] = json!(e.start_time.to_rfc3339_opts(SecondsFormat::Secs, true));
+            doc["endTime"] = json!(e.end_time.to_rfc3339_opts(SecondsFormat::Secs, true));
+            doc["timezone"] = json!(e.timezone);
+            doc["category"] = json!(mobilizon_category(&e.categories));
+            doc["isOnline"] = json!(e.location.is_none() && e.online_url.is_some());
+            let status = match e.status {
+                EventStatus::Tentative => "TENTATIVE",
+                EventStatus::Confirmed => "CONFIRMED",
+                EventStatus::Cancelled => "CANCELLED",
+            };
+            doc["ical:status"] = json!(status);
+            let (join, external) = match (&e.join_mode, &e.registration_url) {
+                (JoinMode::Free, _) => ("free", None),
+                (_, url) => ("external", url.clone()),
+            };
+            doc["joinMode"] = json!(join);
+            if let Some(u) = external {
+                doc["externalParticipationUrl"] = json!(u);
+            }
+            if let Some(c) = e.capacity {
+                doc["maximumAttendeeCapacity"] = json!(c);
+            }
+            if let Some(r) = e.remaining_places {
+                doc["remainingAttendeeCapacity"] = json!(r);
+            }
+            let mut attachment = Vec::new();
+            if let Some(b) = &e.banner_url {
+                let media = mime_from_path(b.path());
+                attachment.push(
+                    json!({ "type": "Document", "mediaType": media, "url": b, "name": "Banner" }),
+                );
+            }
+            if let Some(u) = &e.online_url {
+                attachment.push(json!({ "type": "Link", "name": "Website", "href": u, "mediaType": "text/html" }));
+            }
+            if !attachment.is_empty() {
+                doc["attachment"] = json!(attachment);
+            }
+            match (places.into_iter().next(), &e.online_url) {
+                (Some(p), _) => doc["location"] = p,
+                (None, Some(u)) => doc["location"] = json!({ "type": "VirtualLocation", "url": u }),
+                (None, None) => {}
+            }
+        }
+        _ => match places.len() {
+            0 => {}
+            1 => doc["location"] = places.into_iter().next().unwrap_or(Value::Null),
+            _ => doc["location"] = json!(places),
+        },
+    }
+    doc
+}
+
+fn mime_from_path(path: &str) -> &'static str {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".png") {
+        "image/png"
+    } else if lower.ends_with(".webp") {
+        "image/webp"
+    } else if lower.ends_with(".gif") {
+        "image/gif"
+    } else {
+        "image/jpeg"
+    }
+}
+
+/// The Tombstone a deleted entry answers with (410) and that `Delete` carries.
+pub fn tombstone(row: &entry::Model) -> Value {
+    let former = if row.kind == "event" { "Event" } else { "Page" };
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": row.ap_id,
+        "type": "Tombstone",
+        "formerType": former,
+        "deleted": rfc3339(&row.deleted_at.unwrap_or(row.updated)),
+    })
+}

@@ -1,0 +1,39 @@
+//! HTTP: JSON API, ActivityPub endpoints, well-known documents, content negotiation.
+pub mod actors;
+pub mod negotiate;
+pub mod wellknown;
+
+use axum::{Router, routing::get};
+
+use crate::AppState;
+
+pub fn routes() -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(wellknown::routes())
+        .merge(actors::routes())
+}
+
+pub fn user_agent(state: &AppState) -> String {
+    format!(
+        "Passerelle/{} (+{})",
+        env!("CARGO_PKG_VERSION"),
+        state.urls.base()
+    )
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(ctx: crate::app::Ctx) -> axum::response::Response {
+    use axum::{http::StatusCode, response::IntoResponse};
+    match ctx.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Passerelle: a federated directory of services, events and volunteer offers, speaking
+//! ActivityPub. See README.md for running it and FEDERATION.md for the wire format.
+pub mod accounts;
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod federation;
+pub mod http;
+pub mod telemetry;
+pub mod urls;
+pub mod web;
+
+pub use app::AppState;

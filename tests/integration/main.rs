@@ -1,1 +1,5 @@
+//! Integration tests: real instances on loopback, real databases (SQLite and PostgreSQL), a
+//! real third-party ActivityPub implementation (Fedify) for interop.
+mod harness;
 
+mod foundation;

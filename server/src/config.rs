@@ -109,7 +109,9 @@ impl Config {
         let env: Vec<(String, String)> = env.into_iter().collect();
         // DATABASE_URL first, so that PASSERELLE__DATABASE__URL wins over it.
         if let Some((_, url)) = env.iter().find(|(k, _)| k == "DATABASE_URL") {
-            figment = figment.merge(("database.url", url.clone()));
+            // `Serialized::default`, not a `(key, value)` tuple: a tuple is `Serialized::global`,
+            // and the global profile beats the default one whatever the merge order.
+            figment = figment.merge(Serialized::default("database.url", url.clone()));
         }
         let prefixed: Vec<(String, String)> = env
             .into_iter()
@@ -215,5 +217,318 @@ fn describe_figment_error(e: &figment::Error) -> String {
         kind
     } else {
         format!("{key}: {kind}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{io::Write, net::SocketAddr};
+
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn file(toml: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+        f.write_all(toml.as_bytes()).unwrap();
+        f.flush().unwrap();
+        f
+    }
+
+    /// The error message of a load that must fail.
+    fn load_err(toml: Option<&str>, vars: &[(&str, &str)]) -> String {
+        let f = toml.map(file);
+        match Config::load_with_env(f.as_ref().map(|f| f.path()), env(vars)) {
+            Ok(c) => panic!("expected an error, loaded {c:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn load(toml: Option<&str>, vars: &[(&str, &str)]) -> Config {
+        let f = toml.map(file);
+        Config::load_with_env(f.as_ref().map(|f| f.path()), env(vars)).unwrap()
+    }
+
+    #[test]
+    fn defaults_load() {
+        let c = load(None, &[]);
+        assert_eq!(
+            c.server.bind,
+            "127.0.0.1:8080".parse::<SocketAddr>().unwrap()
+        );
+        assert_eq!(c.server.log_format, LogFormat::Human);
+        assert_eq!(c.instance.domain, "localhost:8080");
+        assert_eq!(c.instance.default_language, "en");
+        assert_eq!(c.database.url, "sqlite://data/passerelle.db?mode=rwc");
+        assert_eq!(c.database.max_connections, 10);
+        assert!(c.federation.allow_insecure);
+        assert!(c.federation.auto_accept_instances.is_empty());
+        assert!(c.delivery.run_in_server);
+        assert!(!c.is_postgres());
+        // Config::defaults() is the same thing without an environment.
+        let d = Config::defaults();
+        assert_eq!(d.server.bind, c.server.bind);
+        assert_eq!(d.database.url, c.database.url);
+    }
+
+    #[test]
+    fn the_process_environment_is_not_read_by_load_with_env() {
+        // Only the explicit environment counts (the test runner's own variables are ignored).
+        let c = load(None, &[("UNRELATED", "x"), ("PASSERELLE_CONFIG", "/nope")]);
+        assert_eq!(c.instance.domain, "localhost:8080");
+    }
+
+    #[test]
+    fn a_file_overrides_the_defaults() {
+        let c = load(
+            Some(
+                r#"
+[server]
+bind = "0.0.0.0:9000"
+log_format = "json"
+
+[instance]
+domain = "directory.example.org"
+name = "Annuaire"
+
+[database]
+url = "postgres://u:p@db:5432/passerelle"
+max_connections = 3
+
+[federation]
+allow_insecure = false
+auto_accept_instances = ["friends.example"]
+"#,
+            ),
+            &[],
+        );
+        assert_eq!(c.server.bind, "0.0.0.0:9000".parse::<SocketAddr>().unwrap());
+        assert_eq!(c.server.log_format, LogFormat::Json);
+        assert_eq!(c.instance.domain, "directory.example.org");
+        assert_eq!(c.instance.name, "Annuaire");
+        // Keys the file does not set keep their defaults.
+        assert_eq!(c.instance.default_language, "en");
+        assert_eq!(c.server.log_level, "info,sqlx=warn,sea_orm=warn");
+        assert_eq!(c.database.url, "postgres://u:p@db:5432/passerelle");
+        assert_eq!(c.database.max_connections, 3);
+        assert!(c.is_postgres());
+        assert!(!c.federation.allow_insecure);
+        assert_eq!(c.federation.auto_accept_instances, vec!["friends.example"]);
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let toml = r#"
+[server]
+bind = "0.0.0.0:9000"
+[instance]
+domain = "from-file.example"
+[database]
+url = "sqlite://from-file.db"
+"#;
+        let c = load(
+            Some(toml),
+            &[
+                ("PASSERELLE__SERVER__BIND", "127.0.0.1:7777"),
+                ("PASSERELLE__INSTANCE__DOMAIN", "from-env.example"),
+                ("PASSERELLE__DATABASE__URL", "postgres://env@h/db"),
+                ("PASSERELLE__DATABASE__MAX_CONNECTIONS", "4"),
+            ],
+        );
+        assert_eq!(
+            c.server.bind,
+            "127.0.0.1:7777".parse::<SocketAddr>().unwrap()
+        );
+        assert_eq!(c.instance.domain, "from-env.example");
+        assert_eq!(c.database.url, "postgres://env@h/db");
+        assert_eq!(c.database.max_connections, 4);
+        // The file still applies where the environment says nothing.
+        let c = load(Some(toml), &[]);
+        assert_eq!(c.instance.domain, "from-file.example");
+        assert_eq!(c.database.url, "sqlite://from-file.db");
+    }
+
+    #[test]
+    fn each_documented_variable_takes_effect() {
+        let c = load(None, &[("PASSERELLE__SERVER__BIND", "0.0.0.0:1234")]);
+        assert_eq!(c.server.bind, "0.0.0.0:1234".parse::<SocketAddr>().unwrap());
+
+        let c = load(
+            None,
+            &[("PASSERELLE__INSTANCE__DOMAIN", "directory.example.org")],
+        );
+        assert_eq!(c.instance.domain, "directory.example.org");
+
+        let c = load(
+            None,
+            &[("PASSERELLE__DATABASE__URL", "postgres://a@b:5432/c")],
+        );
+        assert_eq!(c.database.url, "postgres://a@b:5432/c");
+
+        let c = load(None, &[("DATABASE_URL", "postgresql://x@y/z")]);
+        assert_eq!(c.database.url, "postgresql://x@y/z");
+        assert!(c.is_postgres());
+
+        let c = load(None, &[("PASSERELLE__FEDERATION__ALLOW_INSECURE", "false")]);
+        assert!(!c.federation.allow_insecure);
+        assert_eq!(c.scheme(), "https");
+    }
+
+    #[test]
+    fn passerelle_database_url_wins_over_database_url() {
+        for order in [
+            [
+                ("DATABASE_URL", "postgres://generic@h/db"),
+                ("PASSERELLE__DATABASE__URL", "sqlite://specific.db"),
+            ],
+            [
+                ("PASSERELLE__DATABASE__URL", "sqlite://specific.db"),
+                ("DATABASE_URL", "postgres://generic@h/db"),
+            ],
+        ] {
+            let c = load(None, &order);
+            assert_eq!(c.database.url, "sqlite://specific.db", "{order:?}");
+        }
+        // DATABASE_URL also beats the file.
+        let c = load(
+            Some("[database]\nurl = \"sqlite://file.db\"\n"),
+            &[("DATABASE_URL", "postgres://generic@h/db")],
+        );
+        assert_eq!(c.database.url, "postgres://generic@h/db");
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused_by_name() {
+        let e = load_err(Some("[server]\nbindd = \"127.0.0.1:1\"\n"), &[]);
+        assert!(e.contains("bindd"), "{e}");
+        let e = load_err(Some("[servre]\nbind = \"127.0.0.1:1\"\n"), &[]);
+        assert!(e.contains("servre"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_environment_key_is_refused_by_name() {
+        let e = load_err(None, &[("PASSERELLE__SERVER__NOPE", "1")]);
+        assert!(e.contains("nope"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_refused_naming_the_key() {
+        let cases: &[(&str, &str)] = &[
+            ("[server]\nbind = \"not-an-address\"\n", "server.bind"),
+            (
+                "[database]\nmax_connections = \"many\"\n",
+                "database.max_connections",
+            ),
+            (
+                "[database]\nmax_connections = 0\n",
+                "database.max_connections",
+            ),
+            ("[instance]\ndomain = \"http://x/y\"\n", "instance.domain"),
+            ("[instance]\ndomain = \"\"\n", "instance.domain"),
+            (
+                "[instance]\ndefault_language = \"!!\"\n",
+                "instance.default_language",
+            ),
+            ("[database]\nurl = \"mysql://u@h/db\"\n", "database.url"),
+            ("[server]\nlog_format = \"xml\"\n", "server.log_format"),
+            (
+                "[federation]\nallow_insecure = \"maybe\"\n",
+                "federation.allow_insecure",
+            ),
+        ];
+        for (toml, key) in cases {
+            let e = load_err(Some(toml), &[]);
+            assert!(e.contains(key), "{toml:?}: error {e:?} does not name {key}");
+        }
+        let env_cases: &[(&str, &str, &str)] = &[
+            ("PASSERELLE__SERVER__BIND", "not-an-address", "server.bind"),
+            (
+                "PASSERELLE__DATABASE__MAX_CONNECTIONS",
+                "many",
+                "database.max_connections",
+            ),
+            (
+                "PASSERELLE__INSTANCE__DOMAIN",
+                "http://x/y",
+                "instance.domain",
+            ),
+            (
+                "PASSERELLE__INSTANCE__DEFAULT_LANGUAGE",
+                "!!",
+                "instance.default_language",
+            ),
+            (
+                "PASSERELLE__DATABASE__URL",
+                "mysql://u@h/db",
+                "database.url",
+            ),
+            ("DATABASE_URL", "mysql://u@h/db", "database.url"),
+        ];
+        for (k, v, key) in env_cases {
+            let e = load_err(None, &[(k, v)]);
+            assert!(e.contains(key), "{k}={v}: error {e:?} does not name {key}");
+        }
+    }
+
+    #[test]
+    fn several_errors_are_reported_together() {
+        let e = load_err(
+            Some(
+                "[instance]\ndomain = \"http://x/y\"\ndefault_language = \"!!\"\n[database]\nurl = \"mysql://h\"\n",
+            ),
+            &[],
+        );
+        for key in [
+            "instance.domain",
+            "instance.default_language",
+            "database.url",
+        ] {
+            assert!(e.contains(key), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_missing_config_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nowhere.toml");
+        let e = Config::load_with_env(Some(&path), env(&[])).unwrap_err();
+        assert!(matches!(e, ConfigError::MissingFile(_)), "{e:?}");
+        let msg = e.to_string();
+        assert!(msg.contains("nowhere.toml"), "{msg}");
+        assert!(msg.contains("does not exist"), "{msg}");
+    }
+
+    #[test]
+    fn a_malformed_file_is_an_error() {
+        let e = load_err(Some("[server\nbind = "), &[]);
+        assert!(!e.is_empty());
+    }
+
+    #[test]
+    fn base_url_follows_allow_insecure() {
+        let c = load(
+            None,
+            &[
+                ("PASSERELLE__INSTANCE__DOMAIN", "directory.example.org"),
+                ("PASSERELLE__FEDERATION__ALLOW_INSECURE", "false"),
+            ],
+        );
+        assert_eq!(c.scheme(), "https");
+        assert_eq!(c.base_url().as_str(), "https://directory.example.org/");
+
+        let c = load(
+            None,
+            &[
+                ("PASSERELLE__INSTANCE__DOMAIN", "localhost:8123"),
+                ("PASSERELLE__FEDERATION__ALLOW_INSECURE", "true"),
+            ],
+        );
+        assert_eq!(c.scheme(), "http");
+        assert_eq!(c.base_url().as_str(), "http://localhost:8123/");
     }
 }

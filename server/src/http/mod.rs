@@ -1,5 +1,7 @@
 //! HTTP: JSON API, ActivityPub endpoints, well-known documents, content negotiation.
 pub mod actors;
+pub mod auth;
+pub mod entries;
 pub mod negotiate;
 pub mod wellknown;
 
@@ -13,6 +15,7 @@ pub fn routes() -> Router {
         .route("/readyz", get(readyz))
         .merge(wellknown::routes())
         .merge(actors::routes())
+        .merge(entries::routes())
 }
 
 pub fn user_agent(state: &AppState) -> String {

@@ -23,6 +23,7 @@ impl Web {
         let mut env = Environment::new();
         env.add_template("base.html", include_str!("../../templates/base.html"))?;
         env.add_template("org.html", include_str!("../../templates/org.html"))?;
+        env.add_template("entry.html", include_str!("../../templates/entry.html"))?;
         Ok(Web { env })
     }
 
@@ -115,6 +116,231 @@ pub async fn org_page(
             languages => org_languages(org).join(", "),
             handle => format!("@{}@{}", org.slug, state.urls.domain()),
             actor_url => state.urls.org(&org.slug).to_string(),
+        },
+    )
+}
+
+/// The HTML page of an entry (local or federated): every public field.
+pub async fn entry_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    row: &crate::db::entities::entry::Model,
+) -> AppResult<Response> {
+    use crate::directory::{model::Entry, store, taxonomy::taxonomy};
+    let entry = store::parse(row)?.public_view();
+    let org = match row.organization_id {
+        Some(id) => crate::accounts::find_org_by_id(&state.db, id).await?,
+        None => None,
+    };
+    let default_lang = org
+        .as_ref()
+        .map(|o| o.default_language.clone())
+        .unwrap_or_else(|| state.config.instance.default_language.clone());
+    let lang = reader_language(headers, &default_lang);
+    let (name_lang, name) = entry
+        .name()
+        .get_best(&[lang.as_str()], &default_lang)
+        .map(|(l, t)| (l.to_string(), t.to_string()))
+        .unwrap_or_default();
+    let (description_lang, description) = entry
+        .description()
+        .get_best(&[lang.as_str()], &default_lang)
+        .map(|(l, t)| (l.to_string(), t.to_string()))
+        .unwrap_or_default();
+    let fallback = (crate::directory::model::primary_subtag(&name_lang)
+        != crate::directory::model::primary_subtag(&lang))
+    .then(|| format!("Not available in your language; shown in {name_lang}."));
+    let tax = taxonomy();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let cats: Vec<String> = entry
+        .categories()
+        .iter()
+        .map(|c| tax.label(c, &lang))
+        .collect();
+    if !cats.is_empty() {
+        fields.push(("Categories".into(), cats.join(", ")));
+    }
+    if !entry.languages().is_empty() {
+        fields.push(("Languages".into(), entry.languages().join(", ")));
+    }
+    let text = |m: &Option<crate::directory::model::LangMap>| {
+        m.as_ref().and_then(|m| {
+            m.get_best(&[lang.as_str()], &default_lang)
+                .map(|(_, t)| t.to_string())
+        })
+    };
+    match &entry {
+        Entry::Service(s) => {
+            fields.push(("Status".into(), s.status.as_str().to_string()));
+            for sc in &s.schedules {
+                let days: Vec<&str> = sc.byday.iter().map(|d| d.as_str()).collect();
+                fields.push((
+                    "Opening hours".into(),
+                    format!(
+                        "{} {}–{} ({})",
+                        days.join(" "),
+                        sc.opens_at,
+                        sc.closes_at,
+                        sc.timezone
+                    ),
+                ));
+            }
+            if let Some(t) = text(&s.eligibility) {
+                fields.push(("Who can use it".into(), t));
+            }
+            if s.minimum_age.is_some() || s.maximum_age.is_some() {
+                fields.push((
+                    "Age".into(),
+                    format!(
+                        "{}–{}",
+                        s.minimum_age.map(|a| a.to_string()).unwrap_or_default(),
+                        s.maximum_age.map(|a| a.to_string()).unwrap_or_default()
+                    ),
+                ));
+            }
+            fields.push((
+                "Cost".into(),
+                if s.free {
+                    "Free".into()
+                } else {
+                    text(&s.fees_description).unwrap_or_else(|| "Not free".into())
+                },
+            ));
+            if let Some(t) = text(&s.application_process) {
+                fields.push(("How to apply".into(), t));
+            }
+            if let Some(t) = text(&s.required_documents) {
+                fields.push(("Documents to bring".into(), t));
+            }
+            if s.interpretation_available {
+                fields.push(("Interpretation".into(), "Available".into()));
+            }
+            if let Some(t) = text(&s.service_area) {
+                fields.push(("Area served".into(), t));
+            }
+            if let Some(u) = &s.url {
+                fields.push(("Website".into(), u.to_string()));
+            }
+            if let Some(e) = &s.email {
+                fields.push(("Email".into(), e.clone()));
+            }
+            for p in &s.phones {
+                fields.push(("Phone".into(), p.number.clone()));
+            }
+            if let Some(u) = &s.online_url {
+                fields.push(("Online".into(), u.to_string()));
+            }
+            if let Some(d) = &s.last_verified {
+                fields.push(("Last verified".into(), d.to_string()));
+            }
+        }
+        Entry::Event(e) => {
+            fields.push(("Status".into(), e.status.as_str().to_string()));
+            fields.push((
+                "Starts".into(),
+                format!("{} ({})", e.start_time.format("%Y-%m-%d %H:%M"), e.timezone),
+            ));
+            fields.push((
+                "Ends".into(),
+                format!("{} ({})", e.end_time.format("%Y-%m-%d %H:%M"), e.timezone),
+            ));
+            if let Some(c) = e.capacity {
+                fields.push(("Places".into(), c.to_string()));
+            }
+            if let Some(r) = e.remaining_places {
+                fields.push(("Places left".into(), r.to_string()));
+            }
+            fields.push(("How to join".into(), e.join_mode.as_str().to_string()));
+            if let Some(u) = &e.registration_url {
+                fields.push(("Registration".into(), u.to_string()));
+            }
+            if let Some(u) = &e.online_url {
+                fields.push(("Online".into(), u.to_string()));
+            }
+            if let Some(c) = &e.contact {
+                fields.push(("Contact".into(), c.clone()));
+            }
+        }
+        Entry::Offer(o) => {
+            let helps: Vec<String> = o.help_types.iter().map(|h| tax.label(h, &lang)).collect();
+            fields.push(("Help offered".into(), helps.join(", ")));
+            fields.push((
+                "Area".into(),
+                [
+                    Some(o.area.kind.as_str().to_string()),
+                    o.area.locality.clone(),
+                    o.area.region.clone(),
+                    o.area.country.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", "),
+            ));
+            if !o.availability.days.is_empty() {
+                fields.push((
+                    "Days".into(),
+                    o.availability
+                        .days
+                        .iter()
+                        .map(|d| d.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ));
+            }
+            if let Some(t) = text(&o.availability.times) {
+                fields.push(("Times".into(), t));
+            }
+            if let Some(u) = &o.availability.until {
+                fields.push(("Until".into(), u.to_string()));
+            }
+            if let Some(t) = text(&o.requirements) {
+                fields.push(("Requirements".into(), t));
+            }
+            fields.push((
+                "Contact".into(),
+                "Through the organisation, which puts you in touch.".into(),
+            ));
+        }
+    }
+    let locations: Vec<minijinja::Value> = entry
+        .locations()
+        .into_iter()
+        .map(|l| {
+            let map = match (l.latitude, l.longitude) {
+                (Some(lat), Some(lon)) => Some(format!("geo:{lat},{lon}")),
+                _ => None,
+            };
+            context! { title => l.name.as_ref().and_then(|n| n.get_best(&[lang.as_str()], &default_lang).map(|(_, t)| t.to_string())).unwrap_or_else(|| "Address".into()), text => l.one_line(), map => map }
+        })
+        .collect();
+    let origin = if row.local {
+        format!(
+            "Published by {} on this instance",
+            org.as_ref().map(|o| o.name.clone()).unwrap_or_default()
+        )
+    } else {
+        format!("Published on {} — {}", row.origin_domain, row.ap_id)
+    };
+    let handle = org
+        .as_ref()
+        .map(|o| format!("@{}@{}", o.slug, state.urls.domain()));
+    let ui = "en";
+    state.web.render(
+        "entry.html",
+        context! {
+            lang => ui, dir => text_direction(ui),
+            instance_name => state.config.instance.name,
+            t => context! { skip => "Skip to content" },
+            kind => row.kind, kind_label => row.kind,
+            name, name_lang, description_lang,
+            description => description.split("\n\n").map(str::to_string).collect::<Vec<_>>(),
+            summary => entry.summary_line(&lang, tax),
+            fallback, fields, locations, origin, handle,
+            follow => "Follow from your fediverse account",
+            open_map => "Open in a map application",
+            federated => row.local && !row.do_not_federate,
+            ap_id => row.ap_id,
         },
     )
 }

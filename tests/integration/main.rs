@@ -2,4 +2,5 @@
 //! real third-party ActivityPub implementation (Fedify) for interop.
 mod harness;
 
+mod cli;
 mod foundation;

@@ -1,5 +1,5 @@
 //! Directory entries as ActivityPub objects, and back.
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// Our JSON-LD context for entries: ActivityStreams, Mobilizon's terms for events (schema.org,
 /// `mz:`, iCal) and ours (`pas:`), served at `/ns` and documented in FEDERATION.md.
@@ -320,4 +320,288 @@ pub fn tombstone(row: &entry::Model) -> Value {
         "formerType": former,
         "deleted": rfc3339(&row.deleted_at.unwrap_or(row.updated)),
     })
+}
+
+/// Why a remote object could not become a directory entry.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("unsupported object type {0:?}")]
+    Unsupported(String),
+    #[error("invalid entry: {0}")]
+    Invalid(String),
+}
+
+fn errors_text(errs: &[crate::directory::validate::FieldError]) -> String {
+    errs.iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A directory entry from an ActivityPub object: exactly from `directoryEntry` when another
+/// Passerelle sent it, else from the standard fields of an `Event` (Mobilizon, Gancio, ...).
+/// Everything goes through the same validation as the API, so a remote peer cannot store what
+/// a local editor could not.
+pub fn entry_from_object(object: &Value, default_language: &str) -> Result<Entry, IngestError> {
+    use crate::directory::{
+        model::Kind,
+        validate::{Context, validate},
+    };
+    let ctx = Context { default_language };
+    let ty = object
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if let Some(record) = object.get("directoryEntry").filter(|v| v.is_object()) {
+        let kind: Kind = record
+            .get("kind")
+            .and_then(Value::as_str)
+            .and_then(|k| k.parse().ok())
+            .ok_or_else(|| {
+                IngestError::Invalid("directoryEntry.kind is missing or unknown".into())
+            })?;
+        let mut record = record.clone();
+        // Categories unknown to our taxonomy version are dropped rather than refusing the entry.
+        if let Some(cats) = record.get_mut("categories").and_then(Value::as_array_mut) {
+            cats.retain(|c| c.as_str().is_some_and(|c| taxonomy().is_category(c)));
+        }
+        return validate(kind, &record, &ctx).map_err(|e| IngestError::Invalid(errors_text(&e)));
+    }
+    if ty != "Event" {
+        return Err(IngestError::Unsupported(ty));
+    }
+    event_from_as(object, &ctx).map_err(IngestError::Invalid)
+}
+
+/// A language map from `xMap` (or the plain `x` in the default language), as plain text.
+fn text_map(object: &Value, key: &str, default_language: &str, html: bool) -> Option<Value> {
+    let clean = |s: &str| {
+        if html {
+            html_to_text(s)
+        } else {
+            s.trim().to_string()
+        }
+    };
+    if let Some(map) = object.get(format!("{key}Map")).and_then(Value::as_object) {
+        let m: Map<String, Value> = map
+            .iter()
+            .filter_map(|(l, t)| t.as_str().map(|t| (l.clone(), Value::String(clean(t)))))
+            .filter(|(_, t)| t.as_str().is_some_and(|t| !t.is_empty()))
+            .collect();
+        if !m.is_empty() {
+            return Some(Value::Object(m));
+        }
+    }
+    let plain = object
+        .get(key)
+        .and_then(Value::as_str)
+        .map(clean)
+        .filter(|t| !t.is_empty())?;
+    let lang = object
+        .get("inLanguage")
+        .and_then(|v| {
+            v.as_str()
+                .or_else(|| v.as_array().and_then(|a| a.first()).and_then(Value::as_str))
+        })
+        .unwrap_or(default_language);
+    let mut m = Map::new();
+    m.insert(lang.to_string(), Value::String(plain));
+    Some(Value::Object(m))
+}
+
+/// Remote HTML to plain text: sanitised by ammonia with no tags allowed, paragraphs kept.
+pub fn html_to_text(html: &str) -> String {
+    let with_breaks = html
+        .replace("</p>", "\n\n")
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n");
+    let text = ammonia::Builder::empty().clean(&with_breaks).to_string();
+    let decoded = html_escape::decode_html_entities(&text).into_owned();
+    decoded.trim().to_string()
+}
+
+fn first_location(object: &Value) -> Option<&Value> {
+    match object.get("location")? {
+        Value::Array(a) => a
+            .iter()
+            .find(|l| l.get("type").and_then(Value::as_str) == Some("Place"))
+            .or(a.first()),
+        v => Some(v),
+    }
+}
+
+fn number(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn event_from_as(
+    object: &Value,
+    ctx: &crate::directory::validate::Context,
+) -> Result<Entry, String> {
+    use crate::directory::{model::Kind, validate::validate};
+    let lang = ctx.default_language;
+    let name = text_map(object, "name", lang, false).ok_or("an event needs a name")?;
+    let description = text_map(object, "content", lang, true)
+        .or_else(|| text_map(object, "summary", lang, true))
+        .unwrap_or_else(|| name.clone());
+    let mut body = Map::new();
+    body.insert("name".into(), name);
+    body.insert("description".into(), description);
+    for (from, to) in [("startTime", "start_time"), ("endTime", "end_time")] {
+        if let Some(t) = object.get(from).and_then(Value::as_str) {
+            body.insert(to.into(), json!(t));
+        }
+    }
+    if !body.contains_key("end_time") {
+        if let Some(start) = object.get("startTime").and_then(Value::as_str) {
+            // FEP-8a8e makes endTime optional: assume two hours.
+            if let Ok(s) = chrono::DateTime::parse_from_rfc3339(start) {
+                body.insert(
+                    "end_time".into(),
+                    json!((s + chrono::Duration::hours(2)).to_rfc3339()),
+                );
+            }
+        }
+    }
+    let tz = object
+        .get("timezone")
+        .and_then(Value::as_str)
+        .filter(|t| t.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or("UTC");
+    body.insert("timezone".into(), json!(tz));
+    let status = object
+        .get("ical:status")
+        .or_else(|| object.get("status"))
+        .and_then(Value::as_str)
+        .map(|s| s.to_ascii_lowercase())
+        .filter(|s| ["tentative", "confirmed", "cancelled"].contains(&s.as_str()))
+        .unwrap_or_else(|| "confirmed".into());
+    body.insert("status".into(), json!(status));
+    let mut online: Option<String> = None;
+    if let Some(loc) = first_location(object) {
+        match loc.get("type").and_then(Value::as_str) {
+            Some("VirtualLocation") => {
+                online = loc.get("url").and_then(Value::as_str).map(str::to_string)
+            }
+            _ => {
+                let addr = loc.get("address");
+                let mut l = Map::new();
+                if let Some(n) = loc
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .filter(|n| !n.trim().is_empty())
+                {
+                    l.insert("name".into(), json!({ lang: n.trim() }));
+                }
+                match addr {
+                    Some(Value::Object(a)) => {
+                        for (from, to) in [
+                            ("streetAddress", "street_address"),
+                            ("postalCode", "postal_code"),
+                            ("addressLocality", "locality"),
+                            ("addressRegion", "region"),
+                        ] {
+                            if let Some(v) = a
+                                .get(from)
+                                .and_then(Value::as_str)
+                                .filter(|v| !v.trim().is_empty())
+                            {
+                                l.insert(to.into(), json!(v.trim()));
+                            }
+                        }
+                        if let Some(c) = a.get("addressCountry").and_then(Value::as_str) {
+                            let c = c.trim();
+                            if c.len() == 2
+                                && crate::directory::validate::is_country_code(
+                                    &c.to_ascii_uppercase(),
+                                )
+                            {
+                                l.insert("country".into(), json!(c.to_ascii_uppercase()));
+                            }
+                        }
+                    }
+                    Some(Value::String(s)) if !s.trim().is_empty() => {
+                        l.insert("street_address".into(), json!(s.trim()));
+                    }
+                    _ => {}
+                }
+                if let (Some(lat), Some(lon)) =
+                    (number(loc.get("latitude")), number(loc.get("longitude")))
+                {
+                    l.insert("latitude".into(), json!(lat));
+                    l.insert("longitude".into(), json!(lon));
+                }
+                if !l.is_empty() {
+                    body.insert("location".into(), Value::Object(l));
+                }
+            }
+        }
+    }
+    if online.is_none() && object.get("isOnline").and_then(Value::as_bool) == Some(true) {
+        online = object
+            .get("url")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+    }
+    if online.is_none() && !body.contains_key("location") {
+        online = object.get("url").and_then(|u| {
+            u.as_str()
+                .map(str::to_string)
+                .or_else(|| u.get("href").and_then(Value::as_str).map(str::to_string))
+        });
+    }
+    if let Some(u) = online {
+        body.insert("online_url".into(), json!(u));
+    }
+    if let Some(c) = number(object.get("maximumAttendeeCapacity")) {
+        body.insert("capacity".into(), json!(c as u32));
+    }
+    if let Some(c) = number(object.get("remainingAttendeeCapacity")) {
+        body.insert("remaining_places".into(), json!(c as u32));
+    }
+    match object.get("joinMode").and_then(Value::as_str) {
+        Some("external") => {
+            if let Some(u) = object
+                .get("externalParticipationUrl")
+                .and_then(Value::as_str)
+            {
+                body.insert("join_mode".into(), json!("external"));
+                body.insert("registration_url".into(), json!(u));
+            }
+        }
+        Some("restricted") | Some("invite") => {
+            if let Some(u) = object.get("url").and_then(Value::as_str) {
+                body.insert("join_mode".into(), json!("registration"));
+                body.insert("registration_url".into(), json!(u));
+            }
+        }
+        _ => {}
+    }
+    let banner = object
+        .get("attachment")
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter().find_map(|x| {
+                let is_image = x
+                    .get("mediaType")
+                    .and_then(Value::as_str)
+                    .is_some_and(|m| m.starts_with("image/"));
+                if is_image {
+                    x.get("url").and_then(Value::as_str).map(str::to_string)
+                } else {
+                    None
+                }
+            })
+        });
+    if let Some(b) = banner {
+        body.insert("banner_url".into(), json!(b));
+    }
+    let body = Value::Object(body);
+    validate(Kind::Event, &body, ctx).map_err(|e| errors_text(&e))
 }

@@ -27,6 +27,8 @@ pub struct AppInner {
     pub http: reqwest::Client,
     /// Wakes the delivery worker of this process when something was queued.
     pub delivery_wakeup: tokio::sync::Notify,
+    /// The federation library's configuration (set once the state exists).
+    pub fed: std::sync::OnceLock<FederationConfig<AppState>>,
 }
 
 /// Shared state of one instance, cheap to clone.
@@ -60,6 +62,7 @@ impl AppState {
             web,
             http,
             delivery_wakeup: tokio::sync::Notify::new(),
+            fed: std::sync::OnceLock::new(),
         })))
     }
 
@@ -82,6 +85,9 @@ impl AppState {
             .build()
             .await
             .context("building the federation config")
+            .inspect(|cfg| {
+                let _ = self.fed.set(cfg.clone());
+            })
     }
 }
 
@@ -142,7 +148,10 @@ impl Application {
 }
 
 pub fn router(federation: FederationConfig<AppState>) -> Router {
+    let state: &AppState = &federation;
+    let max_body = state.config.federation.max_body_bytes;
     crate::http::routes()
+        .merge(crate::federation::inbox::routes(max_body))
         .merge(crate::web::routes())
         .layer(FederationMiddleware::new(federation))
 }
@@ -208,4 +217,18 @@ pub async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutdown signal received, finishing in-flight requests");
+}
+
+impl AppState {
+    /// Request data for the federation library (fetching, dereferencing), outside a request.
+    pub async fn data(&self) -> anyhow::Result<Ctx> {
+        if self.fed.get().is_none() {
+            self.federation_config().await?;
+        }
+        Ok(self
+            .fed
+            .get()
+            .context("federation config")?
+            .to_request_data())
+    }
 }

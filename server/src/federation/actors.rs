@@ -123,8 +123,20 @@ pub fn org_actor_json(state: &AppState, org: &organization::Model) -> Value {
 pub fn instance_actor_json(state: &AppState) -> Value {
     let urls = &state.urls;
     let id = urls.instance_actor();
+    let mut context = actor_context();
+    if let Some(terms) = context
+        .as_array_mut()
+        .and_then(|a| a.get_mut(2))
+        .and_then(Value::as_object_mut)
+    {
+        terms.insert("pas".into(), json!(crate::federation::objects::NS));
+        terms.insert(
+            "organizations".into(),
+            json!({ "@id": "pas:organizations", "@type": "@id" }),
+        );
+    }
     json!({
-        "@context": actor_context(),
+        "@context": context,
         "id": id,
         "type": "Application",
         "preferredUsername": INSTANCE_ACTOR_USERNAME,
@@ -141,6 +153,7 @@ pub fn instance_actor_json(state: &AppState) -> Value {
             "owner": id,
             "publicKeyPem": state.site.public_key_pem,
         },
+        "organizations": urls.join("actor/organizations"),
         "manuallyApprovesFollowers": true,
         "discoverable": false,
         "indexable": false,

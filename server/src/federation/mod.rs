@@ -1,9 +1,14 @@
 //! ActivityPub: actors, objects, activities, inbox verification, delivery.
 pub mod actors;
+pub mod backfill;
 pub mod delivery;
+pub mod follows;
+pub mod handlers;
+pub mod inbox;
 pub mod keys;
 pub mod objects;
 pub mod outbox;
+pub mod remote;
 pub mod signature;
 
 use crate::app::{Application, tokio_util_shim::CancellationToken};

@@ -28,6 +28,7 @@ pub fn routes() -> Router {
         .route("/actor/outbox", get(instance_outbox))
         .route("/actor/followers", get(instance_followers))
         .route("/actor/following", get(instance_following))
+        .route("/actor/organizations", get(instance_organizations))
         .route("/o/{slug}", get(org_actor))
         .route("/o/{slug}/outbox", get(org_outbox))
         .route("/o/{slug}/followers", get(org_followers))
@@ -37,8 +38,18 @@ pub fn routes() -> Router {
 async fn instance_actor(ctx: Ctx, headers: HeaderMap) -> Response {
     match wants(&headers) {
         Wants::ActivityJson => activity_json(&instance_actor_json(&ctx)),
-        Wants::Html => axum::response::Redirect::to("/").into_response(),
+        Wants::Html => vary_accept(axum::response::Redirect::to("/").into_response()),
     }
+}
+
+/// Both representations of a negotiated URL must say so, or a shared cache may serve the HTML
+/// to fediverse software (or the JSON to a browser).
+fn vary_accept(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("Accept"),
+    );
+    resp
 }
 
 async fn org_actor(ctx: Ctx, headers: HeaderMap, Path(slug): Path<String>) -> AppResult<Response> {
@@ -47,7 +58,7 @@ async fn org_actor(ctx: Ctx, headers: HeaderMap, Path(slug): Path<String>) -> Ap
         .ok_or_else(|| AppError::not_found("organisation"))?;
     Ok(match wants(&headers) {
         Wants::ActivityJson => activity_json(&org_actor_json(&ctx, &org)),
-        Wants::Html => crate::web::org_page(&ctx, &headers, &org).await?,
+        Wants::Html => vary_accept(crate::web::org_page(&ctx, &headers, &org).await?),
     })
 }
 
@@ -216,4 +227,23 @@ async fn instance_following(ctx: Ctx) -> AppResult<Response> {
         )
         .await?,
     ))
+}
+
+/// The organisations of this instance, so that a following instance can backfill from each
+/// organisation's outbox (see FEDERATION.md).
+async fn instance_organizations(ctx: Ctx) -> AppResult<Response> {
+    use crate::db::entities::organization;
+    let orgs = organization::Entity::find()
+        .order_by_asc(organization::Column::Slug)
+        .all(&ctx.db)
+        .await?;
+    let id = ctx.urls.join("actor/organizations");
+    let items: Vec<Value> = orgs.iter().map(|o| json!(ctx.urls.org(&o.slug))).collect();
+    Ok(activity_json(&json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": id,
+        "type": "OrderedCollection",
+        "totalItems": items.len(),
+        "orderedItems": items,
+    })))
 }

@@ -494,7 +494,7 @@ async fn activity_doc(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let row = crate::db::entities::activity::Entity::find_by_id(uuid)
         .one(&ctx.db)
         .await?
-        .filter(|a| a.local && a.public)
+        .filter(|a| a.local)
         .ok_or_else(|| AppError::not_found("activity"))?;
     let doc: Value = serde_json::from_str(&row.json).map_err(anyhow::Error::from)?;
     Ok(activity_json(&doc))

@@ -1,5 +1,6 @@
 //! HTTP: JSON API, ActivityPub endpoints, well-known documents, content negotiation.
 pub mod actors;
+pub mod admin;
 pub mod auth;
 pub mod entries;
 pub mod negotiate;
@@ -16,6 +17,7 @@ pub fn routes() -> Router {
         .merge(wellknown::routes())
         .merge(actors::routes())
         .merge(entries::routes())
+        .merge(admin::routes())
 }
 
 pub fn user_agent(state: &AppState) -> String {

@@ -1,0 +1,269 @@
+//! What each verified activity does.
+use activitypub_federation::fetch::fetch_object_http;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::Value;
+use url::Url;
+use uuid::Uuid;
+
+use super::{
+    follows,
+    objects::{IngestError, entry_from_object},
+    remote::{RemoteActor, id_of},
+};
+use crate::{
+    AppState,
+    app::Ctx,
+    db::entities::{activity, entry, follower, following, remote_actor},
+    directory::store::{self, Origin},
+    error::{AppError, AppResult},
+    urls::domain_of,
+};
+
+pub async fn handle(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResult<()> {
+    let kind = activity
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let object = activity.get("object").cloned().unwrap_or(Value::Null);
+    match kind {
+        "Follow" => follows::receive_follow(ctx, actor, activity).await?,
+        "Undo" => match object.get("type").and_then(Value::as_str) {
+            Some("Follow") => follows::receive_undo_follow(ctx, actor, &object).await?,
+            None if object.is_string() => follows::receive_undo_follow(ctx, actor, &object).await?,
+            _ => tracing::debug!("Undo of something we do not track: ignored"),
+        },
+        "Accept" => follows::receive_answer(ctx, actor, &object, true).await?,
+        "Reject" => follows::receive_answer(ctx, actor, &object, false).await?,
+        "Create" | "Update" => {
+            if is_followed(ctx, actor).await? {
+                let object = match &object {
+                    Value::String(s) => fetch(ctx, s).await?,
+                    o => o.clone(),
+                };
+                ingest(ctx, actor, &object).await?;
+            } else {
+                tracing::info!("not following this actor or its instance: ignored");
+            }
+        }
+        "Delete" => receive_delete(ctx, actor, &object).await?,
+        "Announce" => {
+            if is_followed(ctx, actor).await? {
+                receive_announce(ctx, &object).await?;
+            }
+        }
+        other => tracing::debug!(kind = other, "activity type not handled: ignored"),
+    }
+    record(ctx, actor, activity).await
+}
+
+/// Keep a copy of what was received and processed.
+async fn record(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResult<()> {
+    let Some(id) = activity.get("id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let row = activity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        ap_id: Set(id.to_string()),
+        kind: Set(activity
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()),
+        actor_ap_id: Set(actor.row.ap_id.clone()),
+        object_ap_id: Set(activity.get("object").and_then(id_of).map(str::to_string)),
+        local: Set(false),
+        public: Set(false),
+        json: Set(activity.to_string()),
+        created_at: Set(Utc::now()),
+    };
+    if let Err(e) = row.insert(&ctx.db).await {
+        if !crate::db::is_unique_violation(&e) {
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}
+
+/// Whether this instance follows the actor, or the instance the actor lives on.
+pub async fn is_followed(state: &AppState, actor: &RemoteActor) -> AppResult<bool> {
+    let rows = following::Entity::find()
+        .filter(following::Column::State.eq("accepted"))
+        .all(&state.db)
+        .await?;
+    if rows.iter().any(|f| f.target_ap_id == actor.row.ap_id) {
+        return Ok(true);
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|f| f.remote_actor_id).collect();
+    if ids.is_empty() {
+        return Ok(false);
+    }
+    let instance_actors = remote_actor::Entity::find()
+        .filter(remote_actor::Column::Id.is_in(ids))
+        .filter(remote_actor::Column::Domain.eq(&actor.row.domain))
+        .filter(remote_actor::Column::ActorType.eq("Application"))
+        .all(&state.db)
+        .await?;
+    Ok(!instance_actors.is_empty())
+}
+
+/// Fetch an object from its origin (signed GET by the instance actor).
+pub async fn fetch(ctx: &Ctx, id: &str) -> AppResult<Value> {
+    let url = Url::parse(id).map_err(|_| AppError::BadRequest("object id is not a URL".into()))?;
+    if ctx.urls.is_local(&url) {
+        return Err(AppError::BadRequest("that object is ours".into()));
+    }
+    Ok(fetch_object_http::<AppState, Value>(&url, ctx)
+        .await?
+        .object)
+}
+
+fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
+    v.and_then(Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Store (or update) a directory entry received from `actor`.
+pub async fn ingest(
+    state: &AppState,
+    actor: &RemoteActor,
+    object: &Value,
+) -> AppResult<Option<entry::Model>> {
+    let Some(ap_id) = object.get("id").and_then(Value::as_str) else {
+        return Err(AppError::BadRequest("object without id".into()));
+    };
+    let url =
+        Url::parse(ap_id).map_err(|_| AppError::BadRequest("object id is not a URL".into()))?;
+    if domain_of(&url) != actor.row.domain {
+        return Err(AppError::BadRequest(
+            "the object is not on the actor's host".into(),
+        ));
+    }
+    let entry = match entry_from_object(object, &state.config.instance.default_language) {
+        Ok(e) => e,
+        Err(IngestError::Unsupported(t)) => {
+            tracing::debug!(r#type = %t, "not a directory entry: ignored");
+            return Ok(None);
+        }
+        Err(IngestError::Invalid(m)) => {
+            return Err(AppError::Validation(vec![
+                crate::directory::validate::FieldError::new("object", m),
+            ]));
+        }
+    };
+    let updated = parse_time(object.get("updated"))
+        .or_else(|| parse_time(object.get("published")))
+        .unwrap_or_else(Utc::now);
+    let published = parse_time(object.get("published")).unwrap_or(updated);
+    let page_url = match object.get("url") {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v
+            .get("href")
+            .and_then(Value::as_str)
+            .unwrap_or(ap_id)
+            .to_string(),
+        None => ap_id.to_string(),
+    };
+    match store::get_by_ap_id(&state.db, ap_id).await? {
+        Some(row) => {
+            let owner_ok = row.remote_actor_id == Some(actor.row.id)
+                || attributed_to(object).contains(&actor.row.ap_id.as_str());
+            if !owner_ok || row.local {
+                return Err(AppError::Forbidden(
+                    "only the owner may update this object".into(),
+                ));
+            }
+            if row.deleted_at.is_some() && row.updated >= updated {
+                return Ok(None);
+            }
+            Ok(Some(store::update(&state.db, row, &entry, updated).await?))
+        }
+        None => {
+            let row = store::insert(
+                &state.db,
+                Origin {
+                    id: Uuid::now_v7(),
+                    ap_id: ap_id.to_string(),
+                    url: page_url,
+                    organization_id: None,
+                    remote_actor_id: Some(actor.row.id),
+                    origin_domain: actor.row.domain.clone(),
+                    local: false,
+                    published,
+                    updated,
+                },
+                &entry,
+            )
+            .await;
+            match row {
+                Ok(r) => Ok(Some(r)),
+                // Received twice at once (an Announce racing a Create): the first one wins.
+                Err(e) if crate::db::is_unique_violation(&e) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
+}
+
+fn attributed_to(object: &Value) -> Vec<&str> {
+    match object.get("attributedTo") {
+        Some(Value::Array(a)) => a.iter().filter_map(id_of).collect(),
+        Some(v) => id_of(v).into_iter().collect(),
+        None => vec![],
+    }
+}
+
+async fn receive_delete(ctx: &Ctx, actor: &RemoteActor, object: &Value) -> AppResult<()> {
+    let id =
+        id_of(object).ok_or_else(|| AppError::BadRequest("Delete without an object".into()))?;
+    if id == actor.row.ap_id {
+        // The actor itself is gone: its entries and follows go too.
+        let rows = entry::Entity::find()
+            .filter(entry::Column::RemoteActorId.eq(actor.row.id))
+            .filter(entry::Column::DeletedAt.is_null())
+            .all(&ctx.db)
+            .await?;
+        for r in rows {
+            store::mark_deleted(&ctx.db, r).await?;
+        }
+        follower::Entity::delete_many()
+            .filter(follower::Column::RemoteActorId.eq(actor.row.id))
+            .exec(&ctx.db)
+            .await?;
+        following::Entity::delete_many()
+            .filter(following::Column::RemoteActorId.eq(actor.row.id))
+            .exec(&ctx.db)
+            .await?;
+        return Ok(());
+    }
+    let Some(row) = store::get_by_ap_id(&ctx.db, id).await? else {
+        return Ok(());
+    };
+    if row.local || row.remote_actor_id != Some(actor.row.id) {
+        return Err(AppError::Forbidden(
+            "only the owner may delete this object".into(),
+        ));
+    }
+    if row.deleted_at.is_none() {
+        store::mark_deleted(&ctx.db, row).await?;
+    }
+    Ok(())
+}
+
+/// An Announce (relays, Mobilizon groups): the object is fetched from its origin, never trusted
+/// as embedded, and stored under the actor that owns it.
+async fn receive_announce(ctx: &Ctx, object: &Value) -> AppResult<()> {
+    let id =
+        id_of(object).ok_or_else(|| AppError::BadRequest("Announce without an object".into()))?;
+    let fetched = fetch(ctx, id).await?;
+    let owner = attributed_to(&fetched)
+        .first()
+        .map(|s| s.to_string())
+        .ok_or_else(|| AppError::BadRequest("announced object has no attributedTo".into()))?;
+    let owner_url =
+        Url::parse(&owner).map_err(|_| AppError::BadRequest("attributedTo is not a URL".into()))?;
+    let owner = super::remote::dereference(ctx, &owner_url).await?;
+    ingest(ctx, &owner, &fetched).await?;
+    Ok(())
+}

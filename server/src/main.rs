@@ -32,6 +32,8 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Run only the delivery worker (with `delivery.run_in_server = false` on the servers).
+    Worker,
     /// Create or update the database schema, then exit.
     Migrate,
     /// Fill an empty database with a small multilingual demonstration network, then exit.
@@ -136,6 +138,17 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo } => serve(config, demo).await,
+        Command::Worker => {
+            let state = app::AppState::init(config).await?;
+            let token = CancellationToken::new();
+            let t = token.clone();
+            tokio::spawn(async move {
+                app::shutdown_signal().await;
+                t.cancel();
+            });
+            passerelle::federation::delivery::run(state, token).await;
+            Ok(())
+        }
         Command::Migrate => {
             let db = passerelle::db::connect(&config).await?;
             passerelle::db::migrate(&db).await?;

@@ -59,10 +59,11 @@ pub fn parse_resource(resource: &str, domain: &str, base: &Url) -> Result<Resour
         if path.is_empty() || path == "/actor" {
             return Ok(Resource::Instance);
         }
-        if let Some(slug) = path.strip_prefix("/o/") {
-            if !slug.is_empty() && !slug.contains('/') {
-                return Ok(Resource::Organization(slug.to_string()));
-            }
+        if let Some(slug) = path.strip_prefix("/o/")
+            && !slug.is_empty()
+            && !slug.contains('/')
+        {
+            return Ok(Resource::Organization(slug.to_string()));
         }
         return Err("resource is not an actor URL of this instance".into());
     }

@@ -142,9 +142,11 @@ impl Object for RemoteActor {
             .ok_or_else(|| bad("actor without inbox"))?
             .to_string();
         Url::parse(&inbox).map_err(|_| bad("actor inbox is not a URL"))?;
+        // endpoints.sharedInbox, or at the top level as Discourse sends it.
         let shared = json
             .get("endpoints")
             .and_then(|e| e.get("sharedInbox"))
+            .or_else(|| json.get("sharedInbox"))
             .and_then(Value::as_str)
             .filter(|s| Url::parse(s).is_ok())
             .map(str::to_string);

@@ -413,7 +413,7 @@ url = "sqlite://from-file.db"
     #[test]
     fn an_unknown_environment_key_is_refused_by_name() {
         let e = load_err(None, &[("PASSERELLE__SERVER__NOPE", "1")]);
-        assert!(e.contains("nope"), "{e}");
+        assert!(e.contains("server.nope"), "{e}");
     }
 
     #[test]

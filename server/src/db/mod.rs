@@ -15,14 +15,12 @@ use entities::site;
 /// connection tuned for a web server (WAL, foreign keys, a busy timeout).
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let url = &config.database.url;
-    if let Some(path) = sqlite_path(url) {
-        if let Some(dir) = std::path::Path::new(&path).parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).with_context(|| {
-                    format!("creating the database directory {}", dir.display())
-                })?;
-            }
-        }
+    if let Some(path) = sqlite_path(url)
+        && let Some(dir) = std::path::Path::new(&path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the database directory {}", dir.display()))?;
     }
     let mut opts = ConnectOptions::new(url.clone());
     opts.max_connections(config.database.max_connections)

@@ -47,12 +47,11 @@ pub async fn backfill(state: &AppState, target: &RemoteActor) -> anyhow::Result<
                 _ => doc,
             };
             for item in items(&page) {
-                if let Some(id) = id_of(item).and_then(|i| Url::parse(i).ok()) {
-                    if domain_of(&id) == target.row.domain {
-                        if let Ok(a) = remote::dereference(&data.reset_request_count(), &id).await {
-                            actors.push(a);
-                        }
-                    }
+                if let Some(id) = id_of(item).and_then(|i| Url::parse(i).ok())
+                    && domain_of(&id) == target.row.domain
+                    && let Ok(a) = remote::dereference(&data.reset_request_count(), &id).await
+                {
+                    actors.push(a);
                 }
             }
             next = page
@@ -135,15 +134,13 @@ async fn backfill_actor(state: &AppState, actor: &RemoteActor) -> anyhow::Result
                 }
             }
             "Delete" => {
-                if let Some(id) = id_of(&object) {
-                    if let Some(row) = crate::directory::store::get_by_ap_id(&state.db, id).await? {
-                        if !row.local
-                            && row.remote_actor_id == Some(actor.row.id)
-                            && row.deleted_at.is_none()
-                        {
-                            crate::directory::store::mark_deleted(&state.db, row).await?;
-                        }
-                    }
+                if let Some(id) = id_of(&object)
+                    && let Some(row) = crate::directory::store::get_by_ap_id(&state.db, id).await?
+                    && !row.local
+                    && row.remote_actor_id == Some(actor.row.id)
+                    && row.deleted_at.is_none()
+                {
+                    crate::directory::store::mark_deleted(&state.db, row).await?;
                 }
             }
             _ => {}

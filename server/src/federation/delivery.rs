@@ -171,13 +171,12 @@ pub async fn local_signer(state: &AppState, ap_id: &str) -> anyhow::Result<Signi
         return Ok(SigningActor::instance(state));
     }
     let prefix = state.urls.join("o/");
-    if let Some(slug) = ap_id.strip_prefix(prefix.as_str()) {
-        if let Some(org) = accounts::find_org(&state.db, slug)
+    if let Some(slug) = ap_id.strip_prefix(prefix.as_str())
+        && let Some(org) = accounts::find_org(&state.db, slug)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?
-        {
-            return Ok(SigningActor::organization(state, &org));
-        }
+    {
+        return Ok(SigningActor::organization(state, &org));
     }
     anyhow::bail!("no local actor {ap_id} to sign with")
 }
@@ -338,10 +337,10 @@ async fn record_health(
             model.update(&state.db).await?;
         }
         None => {
-            if let Err(e) = model.insert(&state.db).await {
-                if !crate::db::is_unique_violation(&e) {
-                    return Err(e);
-                }
+            if let Err(e) = model.insert(&state.db).await
+                && !crate::db::is_unique_violation(&e)
+            {
+                return Err(e);
             }
         }
     }
@@ -352,18 +351,18 @@ async fn record_health(
 pub async fn attempt(state: &AppState, d: delivery::Model) -> anyhow::Result<Outcome> {
     let now = Utc::now();
     // An instance that has been failing is paused: move the delivery after the pause.
-    if let Some(h) = health(state, &d.domain).await? {
-        if let Some(until) = h.retry_after.filter(|u| *u > now) {
-            let mut a: delivery::ActiveModel = d.into();
-            a.next_attempt_at = Set(until);
-            a.claimed_until = Set(None);
-            a.update(&state.db).await?;
-            return Ok(Outcome::Retry {
-                status: None,
-                error: "instance paused".into(),
-                retry_after: Some(until),
-            });
-        }
+    if let Some(h) = health(state, &d.domain).await?
+        && let Some(until) = h.retry_after.filter(|u| *u > now)
+    {
+        let mut a: delivery::ActiveModel = d.into();
+        a.next_attempt_at = Set(until);
+        a.claimed_until = Set(None);
+        a.update(&state.db).await?;
+        return Ok(Outcome::Retry {
+            status: None,
+            error: "instance paused".into(),
+            retry_after: Some(until),
+        });
     }
     let act = activity::Entity::find_by_id(d.activity_id)
         .one(&state.db)

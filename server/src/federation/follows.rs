@@ -23,7 +23,7 @@ use crate::{
 #[derive(Debug, Clone)]
 pub enum LocalTarget {
     Instance,
-    Organization(crate::db::entities::organization::Model),
+    Organization(Box<crate::db::entities::organization::Model>),
 }
 
 impl LocalTarget {
@@ -44,7 +44,7 @@ pub async fn local_target(state: &AppState, id: &str) -> AppResult<Option<LocalT
     if let Some(slug) = id.strip_prefix(prefix.as_str()) {
         return Ok(accounts::find_org(&state.db, slug)
             .await?
-            .map(LocalTarget::Organization));
+            .map(|o| LocalTarget::Organization(Box::new(o))));
     }
     Ok(None)
 }
@@ -200,12 +200,12 @@ pub async fn receive_undo_follow(ctx: &Ctx, actor: &RemoteActor, follow: &Value)
     match follow {
         Value::String(id) => q = q.filter(follower::Column::FollowApId.eq(id.as_str())),
         _ => {
-            if let Some(follower_id) = follow.get("actor").and_then(id_of) {
-                if follower_id != actor.row.ap_id {
-                    return Err(AppError::Forbidden(
-                        "only the follower may undo a follow".into(),
-                    ));
-                }
+            if let Some(follower_id) = follow.get("actor").and_then(id_of)
+                && follower_id != actor.row.ap_id
+            {
+                return Err(AppError::Forbidden(
+                    "only the follower may undo a follow".into(),
+                ));
             }
             match (
                 follow.get("id").and_then(Value::as_str),
@@ -370,7 +370,14 @@ async fn withdraw_unfollowed(state: &AppState, target: &RemoteActor) -> AppResul
             continue;
         };
         if !super::handlers::is_followed(state, &RemoteActor::new(actor)?).await? {
-            crate::directory::store::mark_deleted(&state.db, r).await?;
+            // Withdrawn, not deleted by its origin: `updated` keeps the origin's time, so that
+            // following again (backfill) restores the entry, whereas an origin's Delete (which
+            // moves `updated` to the deletion time) keeps older copies out.
+            let version = r.version + 1;
+            let mut a: entry::ActiveModel = r.into();
+            a.deleted_at = Set(Some(Utc::now()));
+            a.version = Set(version);
+            a.update(&state.db).await?;
         }
     }
     Ok(())

@@ -77,10 +77,10 @@ async fn record(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResult<(
         json: Set(activity.to_string()),
         created_at: Set(Utc::now()),
     };
-    if let Err(e) = row.insert(&ctx.db).await {
-        if !crate::db::is_unique_violation(&e) {
-            return Err(e.into());
-        }
+    if let Err(e) = row.insert(&ctx.db).await
+        && !crate::db::is_unique_violation(&e)
+    {
+        return Err(e.into());
     }
     Ok(())
 }
@@ -167,14 +167,17 @@ pub async fn ingest(
     };
     match store::get_by_ap_id(&state.db, ap_id).await? {
         Some(row) => {
-            let owner_ok = row.remote_actor_id == Some(actor.row.id)
-                || attributed_to(object).contains(&actor.row.ap_id.as_str());
+            // The owner is the actor the entry was first stored under. The new object's
+            // `attributedTo` proves nothing: any actor of the same host could name itself there.
+            let owner_ok = row.remote_actor_id == Some(actor.row.id);
             if !owner_ok || row.local {
                 return Err(AppError::Forbidden(
                     "only the owner may update this object".into(),
                 ));
             }
-            if row.deleted_at.is_some() && row.updated >= updated {
+            // A deleted entry comes back only with something newer than what was deleted (a
+            // withdrawn entry, see `follows::withdraw_unfollowed`, kept its origin's time).
+            if row.deleted_at.is_some() && row.updated > updated {
                 return Ok(None);
             }
             Ok(Some(store::update(&state.db, row, &entry, updated).await?))

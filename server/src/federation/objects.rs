@@ -30,6 +30,7 @@ pub fn context() -> Value {
             "maximumAttendeeCapacity": "sc:maximumAttendeeCapacity",
             "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
             "inLanguage": "sc:inLanguage",
+            "category": "sc:category",
             "ical:status": { "@type": "ical:status" },
             "VirtualLocation": "sc:VirtualLocation",
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers"
@@ -204,10 +205,10 @@ pub fn entry_object(state: &AppState, row: &entry::Model, entry: &Entry, author:
             add_tag(city);
         }
     }
-    if let Entry::Offer(o) = &public {
-        if let Some(city) = &o.area.locality {
-            add_tag(city);
-        }
+    if let Entry::Offer(o) = &public
+        && let Some(city) = &o.area.locality
+    {
+        add_tag(city);
     }
 
     let mut doc = json!({
@@ -422,14 +423,53 @@ pub fn html_to_text(html: &str) -> String {
     decoded.trim().to_string()
 }
 
-fn first_location(object: &Value) -> Option<&Value> {
-    match object.get("location")? {
-        Value::Array(a) => a
-            .iter()
-            .find(|l| l.get("type").and_then(Value::as_str) == Some("Place"))
-            .or(a.first()),
-        v => Some(v),
+/// Whether a location is online: a `VirtualLocation`, or (Gancio) a `Place` whose `address` is one.
+fn is_virtual(loc: &Value) -> bool {
+    let virtual_type = |v: Option<&Value>| {
+        v.and_then(|v| v.get("type"))
+            .and_then(Value::as_str)
+            .is_some_and(|t| t == "VirtualLocation")
+    };
+    virtual_type(Some(loc)) || virtual_type(loc.get("address"))
+}
+
+fn virtual_url(loc: &Value) -> Option<String> {
+    loc.get("url")
+        .or_else(|| loc.get("address").and_then(|a| a.get("url")))
+        .and_then(|u| u.as_str().or_else(|| u.get("href").and_then(Value::as_str)))
+        .map(str::to_string)
+}
+
+/// The event's physical place (the first location that is not virtual) and its online address
+/// (the URL of the first virtual one); `location` may be one object or an array mixing both.
+fn locations(object: &Value) -> (Option<&Value>, Option<String>) {
+    let all: Vec<&Value> = match object.get("location") {
+        Some(Value::Array(a)) => a.iter().filter(|l| l.is_object()).collect(),
+        Some(v) if v.is_object() => vec![v],
+        _ => vec![],
+    };
+    let physical = all.iter().copied().find(|l| !is_virtual(l));
+    let online = all
+        .iter()
+        .copied()
+        .filter(|l| is_virtual(l))
+        .find_map(virtual_url);
+    (physical, online)
+}
+
+/// An IANA zone for an event that names none (Gancio): from the offset of its start time, as
+/// `Etc/GMT-2` for `+02:00` (the `Etc` zones count the other way), `UTC` when it cannot say.
+fn zone_of_offset(start: Option<&str>) -> String {
+    use chrono::Offset;
+    let secs = start
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.offset().fix().local_minus_utc())
+        .unwrap_or(0);
+    let hours = secs / 3600;
+    if secs == 0 || secs % 3600 != 0 || !(-12..=14).contains(&hours) {
+        return "UTC".into();
     }
+    format!("Etc/GMT{:+}", -hours)
 }
 
 fn number(v: Option<&Value>) -> Option<f64> {
@@ -458,22 +498,23 @@ fn event_from_as(
             body.insert(to.into(), json!(t));
         }
     }
-    if !body.contains_key("end_time") {
-        if let Some(start) = object.get("startTime").and_then(Value::as_str) {
-            // FEP-8a8e makes endTime optional: assume two hours.
-            if let Ok(s) = chrono::DateTime::parse_from_rfc3339(start) {
-                body.insert(
-                    "end_time".into(),
-                    json!((s + chrono::Duration::hours(2)).to_rfc3339()),
-                );
-            }
+    if !body.contains_key("end_time")
+        && let Some(start) = object.get("startTime").and_then(Value::as_str)
+    {
+        // FEP-8a8e makes endTime optional: assume two hours.
+        if let Ok(s) = chrono::DateTime::parse_from_rfc3339(start) {
+            body.insert(
+                "end_time".into(),
+                json!((s + chrono::Duration::hours(2)).to_rfc3339()),
+            );
         }
     }
     let tz = object
         .get("timezone")
         .and_then(Value::as_str)
         .filter(|t| t.parse::<chrono_tz::Tz>().is_ok())
-        .unwrap_or("UTC");
+        .map(str::to_string)
+        .unwrap_or_else(|| zone_of_offset(object.get("startTime").and_then(Value::as_str)));
     body.insert("timezone".into(), json!(tz));
     let status = object
         .get("ical:status")
@@ -483,64 +524,54 @@ fn event_from_as(
         .filter(|s| ["tentative", "confirmed", "cancelled"].contains(&s.as_str()))
         .unwrap_or_else(|| "confirmed".into());
     body.insert("status".into(), json!(status));
-    let mut online: Option<String> = None;
-    if let Some(loc) = first_location(object) {
-        match loc.get("type").and_then(Value::as_str) {
-            Some("VirtualLocation") => {
-                online = loc.get("url").and_then(Value::as_str).map(str::to_string)
-            }
-            _ => {
-                let addr = loc.get("address");
-                let mut l = Map::new();
-                if let Some(n) = loc
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .filter(|n| !n.trim().is_empty())
-                {
-                    l.insert("name".into(), json!({ lang: n.trim() }));
-                }
-                match addr {
-                    Some(Value::Object(a)) => {
-                        for (from, to) in [
-                            ("streetAddress", "street_address"),
-                            ("postalCode", "postal_code"),
-                            ("addressLocality", "locality"),
-                            ("addressRegion", "region"),
-                        ] {
-                            if let Some(v) = a
-                                .get(from)
-                                .and_then(Value::as_str)
-                                .filter(|v| !v.trim().is_empty())
-                            {
-                                l.insert(to.into(), json!(v.trim()));
-                            }
-                        }
-                        if let Some(c) = a.get("addressCountry").and_then(Value::as_str) {
-                            let c = c.trim();
-                            if c.len() == 2
-                                && crate::directory::validate::is_country_code(
-                                    &c.to_ascii_uppercase(),
-                                )
-                            {
-                                l.insert("country".into(), json!(c.to_ascii_uppercase()));
-                            }
-                        }
+    let (place, mut online) = locations(object);
+    if let Some(loc) = place {
+        let addr = loc.get("address");
+        let mut l = Map::new();
+        if let Some(n) = loc
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.trim().is_empty())
+        {
+            l.insert("name".into(), json!({ lang: n.trim() }));
+        }
+        match addr {
+            Some(Value::Object(a)) => {
+                for (from, to) in [
+                    ("streetAddress", "street_address"),
+                    ("postalCode", "postal_code"),
+                    ("addressLocality", "locality"),
+                    ("addressRegion", "region"),
+                ] {
+                    if let Some(v) = a
+                        .get(from)
+                        .and_then(Value::as_str)
+                        .filter(|v| !v.trim().is_empty())
+                    {
+                        l.insert(to.into(), json!(v.trim()));
                     }
-                    Some(Value::String(s)) if !s.trim().is_empty() => {
-                        l.insert("street_address".into(), json!(s.trim()));
+                }
+                if let Some(c) = a.get("addressCountry").and_then(Value::as_str) {
+                    let c = c.trim();
+                    if c.len() == 2
+                        && crate::directory::validate::is_country_code(&c.to_ascii_uppercase())
+                    {
+                        l.insert("country".into(), json!(c.to_ascii_uppercase()));
                     }
-                    _ => {}
-                }
-                if let (Some(lat), Some(lon)) =
-                    (number(loc.get("latitude")), number(loc.get("longitude")))
-                {
-                    l.insert("latitude".into(), json!(lat));
-                    l.insert("longitude".into(), json!(lon));
-                }
-                if !l.is_empty() {
-                    body.insert("location".into(), Value::Object(l));
                 }
             }
+            Some(Value::String(s)) if !s.trim().is_empty() => {
+                l.insert("street_address".into(), json!(s.trim()));
+            }
+            _ => {}
+        }
+        if let (Some(lat), Some(lon)) = (number(loc.get("latitude")), number(loc.get("longitude")))
+        {
+            l.insert("latitude".into(), json!(lat));
+            l.insert("longitude".into(), json!(lon));
+        }
+        if !l.is_empty() {
+            body.insert("location".into(), Value::Object(l));
         }
     }
     if online.is_none() && object.get("isOnline").and_then(Value::as_bool) == Some(true) {
@@ -559,7 +590,8 @@ fn event_from_as(
     if let Some(u) = online {
         body.insert("online_url".into(), json!(u));
     }
-    if let Some(c) = number(object.get("maximumAttendeeCapacity")) {
+    // Mobilizon sends 0 for "no limit".
+    if let Some(c) = number(object.get("maximumAttendeeCapacity")).filter(|c| *c > 0.0) {
         body.insert("capacity".into(), json!(c as u32));
     }
     if let Some(c) = number(object.get("remainingAttendeeCapacity")) {

@@ -111,12 +111,12 @@ impl Object for RemoteActor {
                 "actor key without publicKeyPem".into(),
             ));
         }
-        if let Some(owner) = str_at(&key, "owner") {
-            if owner != id.as_str() {
-                return Err(AppError::BadRequest(
-                    "actor key owned by another actor".into(),
-                ));
-            }
+        if let Some(owner) = str_at(&key, "owner")
+            && owner != id.as_str()
+        {
+            return Err(AppError::BadRequest(
+                "actor key owned by another actor".into(),
+            ));
         }
         Ok(())
     }

@@ -393,7 +393,7 @@ pub fn paging(page: Option<&str>, per_page: Option<&str>) -> AppResult<(u64, u64
     let mut errors = Vec::new();
     let page = match page.map(str::parse::<u64>) {
         None => 1,
-        Some(Ok(p)) if p >= 1 && p <= 100_000 => p,
+        Some(Ok(p)) if (1..=100_000).contains(&p) => p,
         Some(_) => {
             errors.push(FieldError::new("page", "must be a whole number from 1"));
             1

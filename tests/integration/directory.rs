@@ -264,7 +264,12 @@ async fn get_html(app: &TestApp, url: &str, lang: Option<&str>) -> (StatusCode, 
     }
     let resp = req.send().await.unwrap();
     let status = resp.status();
-    (status, resp.text().await.unwrap())
+    // Entities decoded (the templates escape `/` in URLs as `&#x2f;`).
+    let html = resp.text().await.unwrap();
+    (
+        status,
+        html_escape::decode_html_entities(&html).into_owned(),
+    )
 }
 
 async fn row_count(app: &TestApp) -> (u64, u64) {
@@ -658,6 +663,7 @@ async fn round_trip(backend: Backend, kind: Kind) {
     assert_eq!(obj["id"], ap_id);
     assert_eq!(obj["url"], ap_id);
     assert_readable_object(&obj, &app, ORG);
+    assert_eq!(obj["@context"], entry_context());
     assert_terms_defined(&obj);
     let back = entry_from_object(&obj, "fr").unwrap();
     assert_eq!(back, expected, "{kind}: AS JSON → entry");
@@ -1498,7 +1504,7 @@ both_dbs! {
         assert!(place["address"].get("streetAddress").is_none());
         assert_eq!(place["address"]["addressLocality"], "Lille");
         let text = everything_public(&app, Kind::Event, &city).await;
-        for secret in ["Samira", "Masséna", "Mass&#233;na", "50.632987"] {
+        for secret in ["Samira", "Masséna", "50.632987"] {
             assert!(!text.contains(secret), "{secret:?} leaked");
         }
     }

@@ -193,8 +193,15 @@ pub async fn decide_follower(
     Ok(())
 }
 
-/// Undo of a Follow: only the follower may undo its own follow.
-pub async fn receive_undo_follow(ctx: &Ctx, actor: &RemoteActor, follow: &Value) -> AppResult<()> {
+/// Undo of a Follow: only the follower may undo its own follow. Deliveries are not ordered: an
+/// Undo naming an older Follow than the one we hold, published before that Follow arrived (the
+/// follower unfollowed, then followed again, and the Undo came last), ends nothing.
+pub async fn receive_undo_follow(
+    ctx: &Ctx,
+    actor: &RemoteActor,
+    follow: &Value,
+    undo: &Value,
+) -> AppResult<()> {
     let mut q =
         follower::Entity::find().filter(follower::Column::FollowerApId.eq(&actor.row.ap_id));
     match follow {
@@ -225,7 +232,24 @@ pub async fn receive_undo_follow(ctx: &Ctx, actor: &RemoteActor, follow: &Value)
     if rows.is_empty() {
         return Err(AppError::NotFound("no such follow by this actor".into()));
     }
+    let named = match follow {
+        Value::String(id) => Some(id.as_str()),
+        _ => follow.get("id").and_then(Value::as_str),
+    };
+    let published = undo
+        .get("published")
+        .and_then(Value::as_str)
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.with_timezone(&Utc));
     for r in rows {
+        if let (Some(id), Some(published)) = (named, published)
+            && r.follow_ap_id != id
+            && r.updated_at > published
+        {
+            tracing::info!(follower = %r.follower_ap_id, undone = %id, current = %r.follow_ap_id,
+                "Undo of an older Follow than the current one: ignored");
+            continue;
+        }
         follower::Entity::delete_by_id(r.id).exec(&ctx.db).await?;
     }
     Ok(())

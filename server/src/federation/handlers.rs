@@ -29,8 +29,10 @@ pub async fn handle(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResu
     match kind {
         "Follow" => follows::receive_follow(ctx, actor, activity).await?,
         "Undo" => match object.get("type").and_then(Value::as_str) {
-            Some("Follow") => follows::receive_undo_follow(ctx, actor, &object).await?,
-            None if object.is_string() => follows::receive_undo_follow(ctx, actor, &object).await?,
+            Some("Follow") => follows::receive_undo_follow(ctx, actor, &object, activity).await?,
+            None if object.is_string() => {
+                follows::receive_undo_follow(ctx, actor, &object, activity).await?
+            }
             _ => tracing::debug!("Undo of something we do not track: ignored"),
         },
         "Accept" => follows::receive_answer(ctx, actor, &object, true).await?,

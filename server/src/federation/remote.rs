@@ -132,9 +132,9 @@ impl Object for RemoteActor {
             Some(k) => k.clone(),
             None => Value::Null,
         };
-        let pem = str_at(&key, "publicKeyPem")
-            .ok_or_else(|| bad("actor key without publicKeyPem"))?
-            .to_string();
+        let pem = rewrap_pem(
+            str_at(&key, "publicKeyPem").ok_or_else(|| bad("actor key without publicKeyPem"))?,
+        );
         let key_id = str_at(&key, "id")
             .map(str::to_string)
             .unwrap_or_else(|| format!("{id}#main-key"));
@@ -201,6 +201,39 @@ impl Object for RemoteActor {
         };
         RemoteActor::new(saved)
     }
+}
+
+/// A PEM block whose base64 lines are longer than 64 columns (Smithereen sends the whole key on
+/// one line), wrapped again at 64 as RFC 7468 parsers require; the key is unchanged. Anything
+/// else is kept as sent.
+pub fn rewrap_pem(pem: &str) -> String {
+    let lines: Vec<&str> = pem
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return pem.to_string();
+    };
+    if lines.len() < 3 || !first.starts_with("-----BEGIN ") || !last.starts_with("-----END ") {
+        return pem.to_string();
+    }
+    let body = &lines[1..lines.len() - 1];
+    if body.iter().all(|l| l.len() <= 64) || body.iter().any(|l| l.contains(':')) {
+        return pem.to_string();
+    }
+    let base64 = body.concat();
+    if !base64.is_ascii() {
+        return pem.to_string();
+    }
+    let mut out = format!("{first}\n");
+    for chunk in base64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(last);
+    out.push('\n');
+    out
 }
 
 /// Fetch (or read from the cache) a remote actor.

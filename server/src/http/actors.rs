@@ -115,7 +115,7 @@ fn collection(id: &Url, total: u64, has_items: bool) -> Value {
 
 fn collection_page(id: &Url, page: u64, total: u64, items: Vec<Value>) -> Value {
     let mut doc = json!({
-        "@context": crate::federation::objects::context(),
+        "@context": crate::federation::objects::entry_context(),
         "id": format!("{id}?page={page}"),
         "type": "OrderedCollectionPage",
         "partOf": id,

@@ -4,10 +4,10 @@ use axum::{
     Json, Router,
     extract::Path,
     http::StatusCode,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -54,11 +54,6 @@ pub fn routes() -> Router {
         )
 }
 
-#[derive(Deserialize)]
-struct FollowBody {
-    target: Option<String>,
-}
-
 fn following_json(f: &following::Model, actor: Option<&remote_actor::Model>) -> Value {
     json!({
         "id": f.id,
@@ -70,24 +65,35 @@ fn following_json(f: &following::Model, actor: Option<&remote_actor::Model>) -> 
     })
 }
 
-async fn create_follow(
-    ctx: Ctx,
-    user: ApiUser,
-    body: axum::body::Bytes,
-) -> AppResult<(StatusCode, Json<Value>)> {
+async fn create_follow(ctx: Ctx, user: ApiUser, body: axum::body::Bytes) -> AppResult<Response> {
     user.require_admin()?;
-    let body: FollowBody = serde_json::from_slice(&body)
+    let body: Value = serde_json::from_slice(&body)
         .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-    let target = body
-        .target
-        .ok_or_else(|| AppError::field("target", "required: a domain or an actor URL"))?;
+    let target = match body.get("target") {
+        Some(Value::String(t)) if !t.trim().is_empty() => t.clone(),
+        Some(_) => {
+            return Err(AppError::field(
+                "target",
+                "must be a domain or an actor URL (a string)",
+            ));
+        }
+        None => {
+            return Err(AppError::field(
+                "target",
+                "required: a domain or an actor URL",
+            ));
+        }
+    };
     let actor = follows::resolve_target(&ctx, &target).await?;
     let row = follows::follow(&ctx, &actor).await?;
     tracing::info!(admin = %user.0.email, target = %actor.row.ap_id, "instance follow requested");
+    let location = format!("/api/v1/admin/instance-follows/{}", row.id);
     Ok((
         StatusCode::CREATED,
+        [(axum::http::header::LOCATION, location)],
         Json(following_json(&row, Some(&actor.row))),
-    ))
+    )
+        .into_response())
 }
 
 async fn list_follows(ctx: Ctx, user: ApiUser) -> AppResult<Json<Value>> {

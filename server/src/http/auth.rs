@@ -56,3 +56,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
         Ok(ApiUser(user))
     }
 }
+
+/// The user of an API request when it carries a valid token; `None` without one. An invalid
+/// token is still refused (401), so that a client never silently reads as anonymous.
+pub struct MaybeApiUser(pub Option<user::Model>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        if parts.headers.get(header::AUTHORIZATION).is_none() {
+            return Ok(MaybeApiUser(None));
+        }
+        ApiUser::from_request_parts(parts, state)
+            .await
+            .map(|u| MaybeApiUser(Some(u.0)))
+    }
+}

@@ -29,7 +29,7 @@ use crate::{
         objects::{Author, entry_object, rfc3339, tombstone},
     },
     http::{
-        auth::ApiUser,
+        auth::{ApiUser, MaybeApiUser},
         negotiate::{Wants, activity_json, wants},
     },
 };
@@ -73,8 +73,19 @@ pub async fn entry_json(
     state: &AppState,
     row: &entry::Model,
 ) -> AppResult<Value> {
+    entry_json_as(db, state, row, false).await
+}
+
+/// As [`entry_json`]; with `full`, the whole record (hidden locations included), for the staff
+/// of the publishing organisation, so that what they GET can be PUT back without loss.
+pub async fn entry_json_as(
+    db: &DatabaseConnection,
+    state: &AppState,
+    row: &entry::Model,
+    full: bool,
+) -> AppResult<Value> {
     let entry = store::parse(row)?;
-    let public = entry.public_view();
+    let public = if full { entry } else { entry.public_view() };
     let mut obj = match serde_json::to_value(&public).map_err(anyhow::Error::from)? {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -369,9 +380,17 @@ pub async fn delete_local_entry(
     Ok(())
 }
 
-async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> AppResult<Response> {
+async fn show(
+    ctx: Ctx,
+    Path((kind, id)): Path<(String, String)>,
+    user: MaybeApiUser,
+) -> AppResult<Response> {
     let kind = parse_kind(&kind)?;
     let row = load_row(&ctx, kind, &id).await?;
+    let staff = match (&user.0, row.organization_id) {
+        (Some(u), Some(org)) if row.local => accounts::may_publish_for(u, org),
+        _ => false,
+    };
     if row.deleted_at.is_some() {
         return Ok((
             StatusCode::GONE,
@@ -379,7 +398,7 @@ async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> AppResult<R
         )
             .into_response());
     }
-    Ok(Json(entry_json(&ctx.db, &ctx, &row).await?).into_response())
+    Ok(Json(entry_json_as(&ctx.db, &ctx, &row, staff).await?).into_response())
 }
 
 #[derive(Deserialize)]

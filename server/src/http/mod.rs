@@ -14,6 +14,7 @@ pub fn routes() -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/api/v1/openapi.json", get(openapi))
         .merge(wellknown::routes())
         .merge(actors::routes())
         .merge(entries::routes())
@@ -41,4 +42,18 @@ async fn readyz(ctx: crate::app::Ctx) -> axum::response::Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }
+}
+
+/// The OpenAPI document of the JSON API (server/assets/openapi.json, checked in CI by
+/// tests/openapi_check.py against the routes and the validation rules).
+async fn openapi() -> axum::response::Response {
+    use axum::{http::header, response::IntoResponse};
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        include_str!("../../assets/openapi.json"),
+    )
+        .into_response()
 }

@@ -4,4 +4,5 @@ mod harness;
 
 mod cli;
 mod directory;
+mod fixtures;
 mod foundation;

@@ -24,6 +24,7 @@ impl Web {
         env.add_template("base.html", include_str!("../../templates/base.html"))?;
         env.add_template("org.html", include_str!("../../templates/org.html"))?;
         env.add_template("entry.html", include_str!("../../templates/entry.html"))?;
+        env.add_template("home.html", include_str!("../../templates/home.html"))?;
         Ok(Web { env })
     }
 
@@ -38,7 +39,9 @@ impl Web {
 }
 
 pub fn routes() -> Router {
-    Router::new().route("/static/style.css", get(style))
+    Router::new()
+        .route("/", get(home))
+        .route("/static/style.css", get(style))
 }
 
 async fn style() -> Response {
@@ -341,6 +344,93 @@ pub async fn entry_page(
             open_map => "Open in a map application",
             federated => row.local && !row.do_not_federate,
             ap_id => row.ap_id,
+        },
+    )
+}
+
+/// The home page: what this instance is, its organisations, the newest entries (local and
+/// federated) and the partner instances it follows.
+async fn home(ctx: crate::app::Ctx, headers: HeaderMap) -> AppResult<Response> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    use crate::db::entities::{entry, following, organization, remote_actor};
+    use crate::directory::{store, taxonomy::taxonomy};
+    let state: &AppState = &ctx;
+    let default_lang = state.config.instance.default_language.clone();
+    let lang = reader_language(&headers, &default_lang);
+    let orgs = organization::Entity::find()
+        .order_by_asc(organization::Column::Name)
+        .all(&state.db)
+        .await?;
+    let orgs: Vec<minijinja::Value> = orgs
+        .iter()
+        .map(|o| {
+            context! {
+                name => o.name,
+                url => state.urls.org(&o.slug).to_string(),
+                handle => format!("@{}@{}", o.slug, state.urls.domain()),
+            }
+        })
+        .collect();
+    let rows = entry::Entity::find()
+        .filter(entry::Column::DeletedAt.is_null())
+        .order_by_desc(entry::Column::Updated)
+        .limit(20)
+        .all(&state.db)
+        .await?;
+    let mut entries = Vec::new();
+    for r in &rows {
+        let Ok(e) = store::parse(r) else { continue };
+        let public = e.public_view();
+        let (l, name) = public
+            .name()
+            .get_best(&[lang.as_str()], &default_lang)
+            .map(|(l, t)| (l.to_string(), t.to_string()))
+            .unwrap_or_default();
+        let local_url = state.urls.entry(public.kind(), r.id).to_string();
+        entries.push(context! {
+            name, lang => l,
+            url => local_url,
+            kind => r.kind,
+            summary => public.summary_line(&lang, taxonomy()),
+            origin => (!r.local).then(|| r.origin_domain.clone()),
+        });
+    }
+    let follows = following::Entity::find()
+        .filter(following::Column::LocalActorApId.eq(state.urls.instance_actor().as_str()))
+        .filter(following::Column::State.eq("accepted"))
+        .all(&state.db)
+        .await?;
+    let mut partners = Vec::new();
+    for f in follows {
+        if let Some(a) = remote_actor::Entity::find_by_id(f.remote_actor_id)
+            .one(&state.db)
+            .await?
+        {
+            partners.push(
+                a.name
+                    .filter(|n| !n.is_empty())
+                    .map(|n| format!("{n} ({})", a.domain))
+                    .unwrap_or(a.domain),
+            );
+        }
+    }
+    let ui = "en";
+    state.web.render(
+        "home.html",
+        context! {
+            lang => ui, dir => text_direction(ui),
+            instance_name => state.config.instance.name,
+            description => state.config.instance.description,
+            t => context! {
+                skip => "Skip to content",
+                organizations => "Organisations",
+                no_orgs => "No organisation yet.",
+                newest => "Newest entries",
+                no_entries => "No entry yet.",
+                partners => "Partner instances",
+            },
+            orgs, entries, partners,
         },
     )
 }

@@ -4,5 +4,6 @@ mod harness;
 
 mod cli;
 mod directory;
+mod federation_security;
 mod fixtures;
 mod foundation;

@@ -380,6 +380,9 @@ pub async fn attempt(state: &AppState, d: delivery::Model) -> anyhow::Result<Out
         let signer = local_signer(state, &d.signer_ap_id).await?;
         send_signed(state, &signer, &inbox, act.json.into_bytes()).await
     };
+    // The backoff counts from the end of the attempt: a slow peer (up to the request timeout)
+    // must not eat into it.
+    let now = Utc::now();
     let attempts = d.attempts + 1;
     let domain = d.domain.clone();
     let mut a: delivery::ActiveModel = d.into();

@@ -71,19 +71,7 @@ pub async fn send_to(
         "to": [to.row.ap_id],
         "published": rfc3339(&now),
     });
-    let row = activity::ActiveModel {
-        id: Set(id),
-        ap_id: Set(ap_id.to_string()),
-        kind: Set(kind.to_string()),
-        actor_ap_id: Set(actor.to_string()),
-        object_ap_id: Set(object.get("id").and_then(Value::as_str).map(str::to_string)),
-        local: Set(true),
-        public: Set(false),
-        json: Set(doc.to_string()),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await?;
+    let row = super::outbox::store(db, id, &doc, false).await?;
     super::delivery::enqueue(db, &row, [to.row.inbox.clone()], actor.as_str()).await?;
     Ok(row)
 }
@@ -336,19 +324,7 @@ pub async fn follow(state: &AppState, target: &RemoteActor) -> AppResult<followi
         "to": [target.row.ap_id],
         "published": rfc3339(&now),
     });
-    let act = activity::ActiveModel {
-        id: Set(follow_uuid),
-        ap_id: Set(follow_id.to_string()),
-        kind: Set("Follow".into()),
-        actor_ap_id: Set(me.to_string()),
-        object_ap_id: Set(Some(target.row.ap_id.clone())),
-        local: Set(true),
-        public: Set(false),
-        json: Set(doc.to_string()),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let act = super::outbox::store(&txn, follow_uuid, &doc, false).await?;
     super::delivery::enqueue(&txn, &act, [target.row.inbox.clone()], me.as_str()).await?;
     txn.commit().await?;
     state.delivery_wakeup.notify_waiters();

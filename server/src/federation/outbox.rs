@@ -25,7 +25,6 @@ pub async fn publish(
     let id = Uuid::now_v7();
     let ap_id = state.urls.activity(id);
     let now = Utc::now();
-    let object_id = object.get("id").and_then(Value::as_str).map(str::to_string);
     let doc = json!({
         "@context": entry_context(),
         "id": ap_id,
@@ -36,19 +35,39 @@ pub async fn publish(
         "cc": [followers],
         "published": rfc3339(&now),
     });
-    let row = activity::ActiveModel {
-        id: Set(id),
-        ap_id: Set(ap_id.to_string()),
-        kind: Set(kind.to_string()),
-        actor_ap_id: Set(actor.to_string()),
-        object_ap_id: Set(object_id),
-        local: Set(true),
-        public: Set(true),
-        json: Set(doc.to_string()),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await?;
+    let row = store(db, id, &doc, true).await?;
     super::delivery::enqueue_to_followers(db, state, &row).await?;
     Ok(row)
+}
+
+/// Store an activity of one of our actors, as built (`id`, `type`, `actor`, `object`), so that
+/// it is served at its id; `public` ones are also listed in the actor's outbox.
+pub async fn store(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    doc: &Value,
+    public: bool,
+) -> Result<activity::Model, DbErr> {
+    let text = |k: &str| {
+        doc.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    activity::ActiveModel {
+        id: Set(id),
+        ap_id: Set(text("id")),
+        kind: Set(text("type")),
+        actor_ap_id: Set(text("actor")),
+        object_ap_id: Set(doc
+            .get("object")
+            .and_then(super::remote::id_of)
+            .map(str::to_string)),
+        local: Set(true),
+        public: Set(public),
+        json: Set(doc.to_string()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await
 }

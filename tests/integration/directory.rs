@@ -1865,3 +1865,46 @@ both_dbs! {
         assert_eq!(ob["items"][0]["objectId"], offer["ap_id"]);
     }
 }
+
+both_dbs! {
+    /// Every document we serve expands cleanly as JSON-LD with a real processor (jsonld.js):
+    /// no term of ours dropped or turned into a blank-node term (ActivityStreams' `@vocab` is
+    /// `_:`, so an undefined term would silently become `_:term`).
+    async fn documents_expand_cleanly_as_json_ld(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        passerelle::demo::load(&app.state).await.unwrap();
+        let rows = entry::Entity::find().all(&app.state.db).await.unwrap();
+        let mut checked = 0;
+        for kind in Kind::ALL {
+            let row = rows
+                .iter()
+                .find(|r| r.kind == kind.as_str() && !r.do_not_federate)
+                .expect("a demo entry of each kind");
+            let out = jsonld_expand(&row.ap_id, &["directoryEntry"]).await.unwrap_or_else(|e| panic!("{kind}: {e}"));
+            let expanded = out["expanded"].to_string();
+            assert!(expanded.contains("https://w3id.org/passerelle/ns#directoryEntry"), "{kind}: {expanded}");
+            assert!(expanded.contains("https://w3id.org/passerelle/ns#entryKind"), "{kind}");
+            if kind == Kind::Event {
+                for iri in ["http://schema.org#address", "http://schema.org#postalCode", "https://joinmobilizon.org/ns#timezone"] {
+                    assert!(expanded.contains(iri), "event lacks {iri}: {expanded}");
+                }
+            }
+            checked += 1;
+        }
+        let org = organization::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+        for url in [
+            app.url(&format!("/o/{}", org.slug)).to_string(),
+            app.url("/actor").to_string(),
+            app.url(&format!("/o/{}/outbox?page=1", org.slug)).to_string(),
+        ] {
+            jsonld_expand(&url, &["directoryEntry"]).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+            checked += 1;
+        }
+        assert_eq!(checked, 6);
+        // The check itself can fail: without the @json exemption, the record's own keys are
+        // not terms of the context.
+        let service = rows.iter().find(|r| r.kind == "service" && !r.do_not_federate).unwrap();
+        let err = jsonld_expand(&service.ap_id, &[]).await.unwrap_err();
+        assert!(err.contains("terms dropped"), "{err}");
+    }
+}

@@ -490,3 +490,23 @@ impl FedifyPeer {
         let _ = self.child.kill().await;
     }
 }
+
+/// Expand the document at `url` as JSON-LD (tests/interop/expand.mjs) and check that every term
+/// it uses, outside the named `@json` literal terms, expands to an absolute IRI.
+pub async fn jsonld_expand(url: &str, json_literals: &[&str]) -> Result<serde_json::Value, String> {
+    let dir = interop_dir();
+    let out = tokio::process::Command::new("node")
+        .arg(dir.join("expand.mjs"))
+        .arg(url)
+        .args(json_literals)
+        .current_dir(&dir)
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("node must be installed for the interop tests");
+    if out.status.success() {
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("bad JSON from expand.mjs: {e}"))
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}

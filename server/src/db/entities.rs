@@ -137,6 +137,8 @@ pub mod entry {
         pub published: DateTimeUtc,
         pub updated: DateTimeUtc,
         pub deleted_at: Option<DateTimeUtc>,
+        /// `visible`, `limited`, `pending_review` or `removed` (see the moderation module).
+        pub moderation_state: String,
     }
     no_relations!();
 }

@@ -11,6 +11,13 @@ use uuid::Uuid;
 use super::model::{Entry, Kind};
 use crate::db::entities::entry;
 
+/// Moderation states: listed and searchable; reachable by link only; waiting for a moderator;
+/// taken down.
+pub const VISIBLE: &str = "visible";
+pub const LIMITED: &str = "limited";
+pub const PENDING_REVIEW: &str = "pending_review";
+pub const REMOVED: &str = "removed";
+
 /// Where an entry comes from and how it is addressed.
 #[derive(Debug, Clone)]
 pub struct Origin {
@@ -116,6 +123,7 @@ pub async fn insert(
         published: Set(origin.published),
         updated: Set(origin.updated),
         deleted_at: Set(None),
+        moderation_state: Set(VISIBLE.to_string()),
     }
     .insert(db)
     .await
@@ -185,7 +193,8 @@ pub async fn list(
 ) -> Result<(Vec<entry::Model>, u64), DbErr> {
     let q = entry::Entity::find()
         .filter(entry::Column::Kind.eq(kind.as_str()))
-        .filter(entry::Column::DeletedAt.is_null());
+        .filter(entry::Column::DeletedAt.is_null())
+        .filter(entry::Column::ModerationState.eq(VISIBLE));
     let total = q.clone().count(db).await?;
     let rows = q
         .order_by_desc(entry::Column::Updated)

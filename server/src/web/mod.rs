@@ -374,6 +374,7 @@ async fn home(ctx: crate::app::Ctx, headers: HeaderMap) -> AppResult<Response> {
         .collect();
     let rows = entry::Entity::find()
         .filter(entry::Column::DeletedAt.is_null())
+        .filter(entry::Column::ModerationState.eq(store::VISIBLE))
         .order_by_desc(entry::Column::Updated)
         .limit(20)
         .all(&state.db)

@@ -3,6 +3,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_init;
 mod m20261128_000002_entry_visibility;
+mod m20261128_000003_moderation;
+mod m20261128_000004_search;
 
 pub struct Migrator;
 
@@ -12,6 +14,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_init::Migration),
             Box::new(m20261128_000002_entry_visibility::Migration),
+            Box::new(m20261128_000003_moderation::Migration),
+            Box::new(m20261128_000004_search::Migration),
         ]
     }
 }

@@ -29,6 +29,10 @@ pub struct AppInner {
     pub delivery_wakeup: tokio::sync::Notify,
     /// The federation library's configuration (set once the state exists).
     pub fed: std::sync::OnceLock<FederationConfig<AppState>>,
+    /// The federation policy (blocks, allow-list, actor sanctions), cached.
+    pub moderation: Arc<crate::moderation::Policy>,
+    /// Anonymous reports per client address.
+    pub report_limiter: crate::moderation::ratelimit::Limiter,
 }
 
 /// Shared state of one instance, cheap to clone.
@@ -54,6 +58,18 @@ impl AppState {
         let urls = Urls::new(config.base_url());
         let web = crate::web::Web::new()?;
         let http = build_client(&config)?;
+        let moderation = Arc::new(crate::moderation::Policy::new(
+            config.federation.mode,
+            urls.domain(),
+        ));
+        moderation
+            .refresh(&db)
+            .await
+            .context("loading the federation policy")?;
+        let report_limiter = crate::moderation::ratelimit::Limiter::new(
+            config.moderation.report_burst,
+            config.moderation.report_refill_secs,
+        );
         Ok(AppState(Arc::new(AppInner {
             db,
             config,
@@ -63,6 +79,8 @@ impl AppState {
             http,
             delivery_wakeup: tokio::sync::Notify::new(),
             fed: std::sync::OnceLock::new(),
+            moderation,
+            report_limiter,
         })))
     }
 
@@ -82,6 +100,9 @@ impl AppState {
             .request_timeout(timeout)
             .http_fetch_limit(20)
             .signed_fetch_actor(&instance)
+            .url_verifier(Box::new(crate::moderation::policy::Verifier(
+                self.moderation.clone(),
+            )))
             .build()
             .await
             .context("building the federation config")
@@ -140,10 +161,29 @@ impl Application {
     /// Serve until `shutdown` is cancelled, then finish in-flight requests.
     pub async fn run_until(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let router = self.router();
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
-            .await
-            .context("serving HTTP")
+        // Policy changes made by other processes sharing the database are picked up within 30 s
+        // (changes made here refresh the cache at once).
+        let state = self.state.clone();
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+                    _ = stop.cancelled() => break,
+                }
+                if let Err(e) = state.moderation.refresh(&state.db).await {
+                    tracing::warn!(error = %e, "could not refresh the federation policy");
+                }
+            }
+        });
+        // The peer address feeds the per-address limit on anonymous reports.
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
+        .context("serving HTTP")
     }
 }
 

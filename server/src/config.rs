@@ -20,6 +20,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub federation: FederationConfig,
     pub delivery: DeliveryConfig,
+    pub moderation: ModerationConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -62,6 +63,37 @@ pub struct FederationConfig {
     pub max_body_bytes: usize,
     pub request_timeout_secs: u64,
     pub auto_accept_instances: Vec<String>,
+    /// `open`: everyone except blocked domains; `allowlist`: only the allowed domains.
+    pub mode: FederationMode,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FederationMode {
+    Open,
+    Allowlist,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationConfig {
+    /// Remote entries that wait for a moderator before they are listed.
+    pub review_remote_entries: ReviewMode,
+    /// Reports accepted per client address: bucket size, then one more every
+    /// `report_refill_secs` seconds.
+    pub report_burst: u32,
+    pub report_refill_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewMode {
+    /// Nothing waits.
+    Off,
+    /// Entries from an instance none of whose entries a moderator has approved yet.
+    NewInstances,
+    /// Every remote entry.
+    All,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

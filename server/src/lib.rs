@@ -9,6 +9,8 @@ pub mod directory;
 pub mod error;
 pub mod federation;
 pub mod http;
+pub mod moderation;
+pub mod search;
 pub mod telemetry;
 pub mod urls;
 pub mod web;

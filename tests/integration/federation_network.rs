@@ -27,7 +27,7 @@ use crate::{both_dbs, harness::*};
 // ---------------------------------------------------------------------------------------------
 
 /// Send a JSON API request; the answer's status and JSON body (`Null` when not JSON).
-async fn api(
+pub(crate) async fn api(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -49,11 +49,11 @@ async fn api(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn admin_token(app: &TestApp) -> String {
+pub(crate) async fn admin_token(app: &TestApp) -> String {
     app.token_for("admin@x", Role::Admin, None).await
 }
 
-fn service_body(org: &str, name: &str) -> Value {
+pub(crate) fn service_body(org: &str, name: &str) -> Value {
     json!({
         "organization": org,
         "name": name,
@@ -64,7 +64,7 @@ fn service_body(org: &str, name: &str) -> Value {
     })
 }
 
-fn event_body(org: &str, name: &str) -> Value {
+pub(crate) fn event_body(org: &str, name: &str) -> Value {
     json!({
         "organization": org,
         "name": name,
@@ -78,7 +78,7 @@ fn event_body(org: &str, name: &str) -> Value {
     })
 }
 
-fn offer_body(org: &str, name: &str) -> Value {
+pub(crate) fn offer_body(org: &str, name: &str) -> Value {
     json!({
         "organization": org,
         "name": name,
@@ -91,7 +91,7 @@ fn offer_body(org: &str, name: &str) -> Value {
 }
 
 /// POST an entry to `/api/v1/<kind>`, asserting 201; the created entry's JSON.
-async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> Value {
+pub(crate) async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> Value {
     let (status, json) = api(
         app,
         Method::POST,
@@ -104,16 +104,16 @@ async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> Value {
     json
 }
 
-async fn create_service(app: &TestApp, token: &str, org: &str, name: &str) -> Value {
+pub(crate) async fn create_service(app: &TestApp, token: &str, org: &str, name: &str) -> Value {
     create(app, token, "services", service_body(org, name)).await
 }
 
-fn ap_id(v: &Value) -> String {
+pub(crate) fn ap_id(v: &Value) -> String {
     v["ap_id"].as_str().expect("ap_id").to_string()
 }
 
 /// Everything `/api/v1/<kind>` lists (one page of 100 is enough here).
-async fn listed(app: &TestApp, kind: &str) -> Vec<Value> {
+pub(crate) async fn listed(app: &TestApp, kind: &str) -> Vec<Value> {
     let (status, json) = api(
         app,
         Method::GET,
@@ -127,7 +127,7 @@ async fn listed(app: &TestApp, kind: &str) -> Vec<Value> {
 }
 
 /// The listed entry with this ActivityPub id, if any.
-async fn listed_entry(app: &TestApp, kind: &str, ap_id: &str) -> Option<Value> {
+pub(crate) async fn listed_entry(app: &TestApp, kind: &str, ap_id: &str) -> Option<Value> {
     listed(app, kind)
         .await
         .into_iter()
@@ -135,7 +135,7 @@ async fn listed_entry(app: &TestApp, kind: &str, ap_id: &str) -> Option<Value> {
 }
 
 /// Wait until `app` lists the entry `ap_id` (and `check` holds for it).
-async fn wait_listed(
+pub(crate) async fn wait_listed(
     app: &TestApp,
     kind: &str,
     ap_id: &str,
@@ -150,7 +150,7 @@ async fn wait_listed(
 }
 
 /// Wait until `app` no longer lists the entry `ap_id`.
-async fn wait_unlisted(app: &TestApp, kind: &str, ap_id: &str) {
+pub(crate) async fn wait_unlisted(app: &TestApp, kind: &str, ap_id: &str) {
     eventually(30, || async move {
         listed_entry(app, kind, ap_id).await.is_none().then_some(())
     })
@@ -159,7 +159,7 @@ async fn wait_unlisted(app: &TestApp, kind: &str, ap_id: &str) {
 }
 
 /// The listed entries of `kind` that came from `domain`.
-async fn listed_from(app: &TestApp, kind: &str, domain: &str) -> Vec<Value> {
+pub(crate) async fn listed_from(app: &TestApp, kind: &str, domain: &str) -> Vec<Value> {
     listed(app, kind)
         .await
         .into_iter()
@@ -168,7 +168,7 @@ async fn listed_from(app: &TestApp, kind: &str, domain: &str) -> Vec<Value> {
 }
 
 /// `follower`'s administrator asks to follow `target`'s instance; the new follow's id.
-async fn request_follow(follower: &TestApp, token: &str, target: &TestApp) -> String {
+pub(crate) async fn request_follow(follower: &TestApp, token: &str, target: &TestApp) -> String {
     let (status, json) = api(
         follower,
         Method::POST,
@@ -194,7 +194,7 @@ async fn request_follow(follower: &TestApp, token: &str, target: &TestApp) -> St
 }
 
 /// Wait until `target`'s administrator sees `follower`'s pending request; its id.
-async fn pending_request(target: &TestApp, token: &str, follower: &TestApp) -> String {
+pub(crate) async fn pending_request(target: &TestApp, token: &str, follower: &TestApp) -> String {
     let actor = follower.state.urls.instance_actor().to_string();
     let actor = actor.as_str();
     eventually(30, || async move {
@@ -228,7 +228,7 @@ async fn pending_request(target: &TestApp, token: &str, follower: &TestApp) -> S
 }
 
 /// The pending requests `target`'s administrator sees.
-async fn requests(target: &TestApp, token: &str) -> Vec<Value> {
+pub(crate) async fn requests(target: &TestApp, token: &str) -> Vec<Value> {
     let (status, json) = api(
         target,
         Method::GET,
@@ -242,7 +242,7 @@ async fn requests(target: &TestApp, token: &str) -> Vec<Value> {
 }
 
 /// `follower`'s instance follows, as its administrator sees them.
-async fn follows(follower: &TestApp, token: &str) -> Vec<Value> {
+pub(crate) async fn follows(follower: &TestApp, token: &str) -> Vec<Value> {
     let (status, json) = api(
         follower,
         Method::GET,
@@ -256,7 +256,7 @@ async fn follows(follower: &TestApp, token: &str) -> Vec<Value> {
 }
 
 /// Wait until `follower`'s follow `id` is in `state`.
-async fn wait_follow_state(follower: &TestApp, token: &str, id: &str, state: &str) {
+pub(crate) async fn wait_follow_state(follower: &TestApp, token: &str, id: &str, state: &str) {
     eventually(30, || async move {
         follows(follower, token)
             .await
@@ -269,7 +269,7 @@ async fn wait_follow_state(follower: &TestApp, token: &str, id: &str, state: &st
 }
 
 /// `follower` follows `target`'s instance, and `target`'s administrator accepts.
-async fn follow_accepted(
+pub(crate) async fn follow_accepted(
     follower: &TestApp,
     follower_token: &str,
     target: &TestApp,
@@ -291,7 +291,7 @@ async fn follow_accepted(
 }
 
 /// The rows of `app`'s `followers` table for its instance actor.
-async fn instance_followers(app: &TestApp) -> Vec<follower::Model> {
+pub(crate) async fn instance_followers(app: &TestApp) -> Vec<follower::Model> {
     follower::Entity::find()
         .filter(follower::Column::LocalActorApId.eq(app.state.urls.instance_actor().as_str()))
         .all(&app.state.db)
@@ -300,7 +300,7 @@ async fn instance_followers(app: &TestApp) -> Vec<follower::Model> {
 }
 
 /// The local activity of `kind` about `object` on `app`.
-async fn activity_about(app: &TestApp, kind: &str, object: &str) -> activity::Model {
+pub(crate) async fn activity_about(app: &TestApp, kind: &str, object: &str) -> activity::Model {
     activity::Entity::find()
         .filter(activity::Column::Local.eq(true))
         .filter(activity::Column::Kind.eq(kind))
@@ -311,7 +311,7 @@ async fn activity_about(app: &TestApp, kind: &str, object: &str) -> activity::Mo
         .unwrap_or_else(|| panic!("no local {kind} of {object}"))
 }
 
-async fn deliveries_of(app: &TestApp, activity_id: uuid::Uuid) -> Vec<delivery::Model> {
+pub(crate) async fn deliveries_of(app: &TestApp, activity_id: uuid::Uuid) -> Vec<delivery::Model> {
     delivery::Entity::find()
         .filter(delivery::Column::ActivityId.eq(activity_id))
         .all(&app.state.db)
@@ -319,7 +319,7 @@ async fn deliveries_of(app: &TestApp, activity_id: uuid::Uuid) -> Vec<delivery::
         .unwrap()
 }
 
-async fn health_of(app: &TestApp, domain: &str) -> Option<instance_health::Model> {
+pub(crate) async fn health_of(app: &TestApp, domain: &str) -> Option<instance_health::Model> {
     instance_health::Entity::find_by_id(domain.to_string())
         .one(&app.state.db)
         .await
@@ -327,7 +327,7 @@ async fn health_of(app: &TestApp, domain: &str) -> Option<instance_health::Model
 }
 
 /// Bind `addr` again (the previous listener may take a moment to go).
-async fn rebind(addr: std::net::SocketAddr) -> tokio::net::TcpListener {
+pub(crate) async fn rebind(addr: std::net::SocketAddr) -> tokio::net::TcpListener {
     for _ in 0..100 {
         if let Ok(l) = tokio::net::TcpListener::bind(addr).await {
             return l;
@@ -339,7 +339,7 @@ async fn rebind(addr: std::net::SocketAddr) -> tokio::net::TcpListener {
 
 /// Drain the delivery queues of `apps`, then wait a bounded 3 s: for checks that something does
 /// NOT arrive.
-async fn settle(apps: &[&TestApp]) {
+pub(crate) async fn settle(apps: &[&TestApp]) {
     for app in apps {
         app.drain_deliveries().await;
     }

@@ -38,15 +38,15 @@ use uuid::Uuid;
 
 use crate::{both_dbs, harness::*};
 
-const ORG: &str = "lille";
-const AS_JSON: &str = "application/activity+json";
+pub(crate) const ORG: &str = "lille";
+pub(crate) const AS_JSON: &str = "application/activity+json";
 
 // ---------------------------------------------------------------------------------------------
 // A fake remote server
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Clone, Default)]
-struct FakeState {
+pub(crate) struct FakeState {
     /// path → (Content-Type, body)
     docs: Arc<Mutex<HashMap<String, (String, String)>>>,
     /// "METHOD /path" of every request received.
@@ -54,7 +54,7 @@ struct FakeState {
 }
 
 /// A remote server on loopback serving whatever the test puts in it, counting requests.
-struct Fake {
+pub(crate) struct Fake {
     port: u16,
     state: FakeState,
     task: tokio::task::JoinHandle<()>,
@@ -66,7 +66,7 @@ impl Drop for Fake {
     }
 }
 
-async fn fake_handler(
+pub(crate) async fn fake_handler(
     State(s): State<FakeState>,
     method: Method,
     uri: Uri,
@@ -89,15 +89,15 @@ async fn fake_handler(
 
 /// A remote actor of a [`Fake`] server, with its private key.
 #[derive(Clone)]
-struct Remote {
-    id: String,
-    key_id: String,
-    private_pem: String,
-    public_pem: String,
+pub(crate) struct Remote {
+    pub(crate) id: String,
+    pub(crate) key_id: String,
+    pub(crate) private_pem: String,
+    pub(crate) public_pem: String,
 }
 
 impl Fake {
-    async fn start() -> Fake {
+    pub(crate) async fn start() -> Fake {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let state = FakeState::default();
@@ -110,36 +110,36 @@ impl Fake {
         Fake { port, state, task }
     }
 
-    fn domain(&self) -> String {
+    pub(crate) fn domain(&self) -> String {
         format!("localhost:{}", self.port)
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://localhost:{}{path}", self.port)
     }
 
     /// A fresh activity (or object) id on this server.
-    fn new_id(&self, what: &str) -> String {
+    pub(crate) fn new_id(&self, what: &str) -> String {
         self.url(&format!("/{what}/{}", Uuid::new_v4()))
     }
 
-    fn serve(&self, path: &str, content_type: &str, body: &Value) {
+    pub(crate) fn serve(&self, path: &str, content_type: &str, body: &Value) {
         self.state.docs.lock().unwrap().insert(
             path.to_string(),
             (content_type.to_string(), body.to_string()),
         );
     }
 
-    fn hits(&self) -> Vec<String> {
+    pub(crate) fn hits(&self) -> Vec<String> {
         self.state.hits.lock().unwrap().clone()
     }
 
-    fn count(&self, method_and_path: &str) -> usize {
+    pub(crate) fn count(&self, method_and_path: &str) -> usize {
         self.hits().iter().filter(|h| *h == method_and_path).count()
     }
 
     /// An actor with a new RSA key, served as ActivityPub JSON at /users/<name>.
-    fn actor(&self, name: &str) -> Remote {
+    pub(crate) fn actor(&self, name: &str) -> Remote {
         let kp = keys::generate().unwrap();
         let id = self.url(&format!("/users/{name}"));
         let remote = Remote {
@@ -157,7 +157,7 @@ impl Fake {
     }
 
     /// The actor's key changes on its server.
-    fn rotate(&self, remote: &mut Remote) {
+    pub(crate) fn rotate(&self, remote: &mut Remote) {
         let kp = keys::generate().unwrap();
         remote.private_pem = kp.private_key;
         remote.public_pem = kp.public_key;
@@ -166,7 +166,7 @@ impl Fake {
     }
 }
 
-fn actor_doc(r: &Remote, id: &str) -> Value {
+pub(crate) fn actor_doc(r: &Remote, id: &str) -> Value {
     json!({
         "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
         "id": id,
@@ -185,17 +185,17 @@ fn actor_doc(r: &Remote, id: &str) -> Value {
 
 /// `http://localhost:<port>/`: where the instance listens (also in production mode, whose ids
 /// say https).
-fn http_base(app: &TestApp) -> Url {
+pub(crate) fn http_base(app: &TestApp) -> Url {
     Url::parse(&format!("http://{}/", app.domain)).unwrap()
 }
 
-fn opts(by: &Remote) -> SignOptions {
+pub(crate) fn opts(by: &Remote) -> SignOptions {
     SignOptions::new(by.key_id.clone())
 }
 
 /// Headers of a POST of `body` to `path` on `app`, signed with `private_pem` (Host, Date,
 /// Digest, Content-Type, Signature).
-fn signed_headers(
+pub(crate) fn signed_headers(
     app: &TestApp,
     path: &str,
     body: &[u8],
@@ -210,7 +210,7 @@ fn signed_headers(
 }
 
 /// POST `body` with exactly `headers` (Host comes from the URL); (status, body text).
-async fn post_raw(
+pub(crate) async fn post_raw(
     app: &TestApp,
     path: &str,
     mut headers: HeaderMap,
@@ -231,7 +231,7 @@ async fn post_raw(
 /// POST an oversized body over a raw socket, reading the answer while the body is still being
 /// written: the server answers 413 and closes without reading it all, which an HTTP client
 /// reports as a broken pipe instead of the answer. The status, or None if none came.
-async fn post_oversized(
+pub(crate) async fn post_oversized(
     app: &TestApp,
     path: &str,
     headers: &HeaderMap,
@@ -275,11 +275,16 @@ async fn post_oversized(
 }
 
 /// A correctly signed delivery of `activity` by `by` to `path`.
-async fn deliver(app: &TestApp, path: &str, by: &Remote, activity: &Value) -> (u16, String) {
+pub(crate) async fn deliver(
+    app: &TestApp,
+    path: &str,
+    by: &Remote,
+    activity: &Value,
+) -> (u16, String) {
     deliver_with(app, path, by, activity, opts(by)).await
 }
 
-async fn deliver_with(
+pub(crate) async fn deliver_with(
     app: &TestApp,
     path: &str,
     by: &Remote,
@@ -291,15 +296,15 @@ async fn deliver_with(
     post_raw(app, path, h, body).await
 }
 
-fn assert_2xx(what: &str, (status, body): &(u16, String)) {
+pub(crate) fn assert_2xx(what: &str, (status, body): &(u16, String)) {
     assert!((200..300).contains(status), "{what}: {status} {body}");
 }
 
-fn assert_status(what: &str, expected: u16, (status, body): &(u16, String)) {
+pub(crate) fn assert_status(what: &str, expected: u16, (status, body): &(u16, String)) {
     assert_eq!(*status, expected, "{what}: {body}");
 }
 
-fn assert_4xx(what: &str, (status, body): &(u16, String)) {
+pub(crate) fn assert_4xx(what: &str, (status, body): &(u16, String)) {
     assert!((400..500).contains(status), "{what}: {status} {body}");
 }
 
@@ -307,11 +312,11 @@ fn assert_4xx(what: &str, (status, body): &(u16, String)) {
 // Activities and database helpers
 // ---------------------------------------------------------------------------------------------
 
-fn org_id(app: &TestApp) -> String {
+pub(crate) fn org_id(app: &TestApp) -> String {
     app.state.urls.org(ORG).to_string()
 }
 
-fn follow(fake: &Fake, by: &Remote, target: &str) -> Value {
+pub(crate) fn follow(fake: &Fake, by: &Remote, target: &str) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": fake.new_id("follows"),
@@ -322,7 +327,7 @@ fn follow(fake: &Fake, by: &Remote, target: &str) -> Value {
 }
 
 /// A remote Event as Mobilizon would send it.
-fn event_object(id: &str, by: &Remote, name: &str, content: &str) -> Value {
+pub(crate) fn event_object(id: &str, by: &Remote, name: &str, content: &str) -> Value {
     json!({
         "id": id,
         "type": "Event",
@@ -339,7 +344,7 @@ fn event_object(id: &str, by: &Remote, name: &str, content: &str) -> Value {
     })
 }
 
-fn wrap(fake: &Fake, kind: &str, by: &Remote, object: Value) -> Value {
+pub(crate) fn wrap(fake: &Fake, kind: &str, by: &Remote, object: Value) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": fake.new_id("activities"),
@@ -350,18 +355,18 @@ fn wrap(fake: &Fake, kind: &str, by: &Remote, object: Value) -> Value {
     })
 }
 
-async fn followers_count(app: &TestApp) -> u64 {
+pub(crate) async fn followers_count(app: &TestApp) -> u64 {
     follower::Entity::find().count(&app.state.db).await.unwrap()
 }
 
-async fn received_count(app: &TestApp) -> u64 {
+pub(crate) async fn received_count(app: &TestApp) -> u64 {
     received_activity::Entity::find()
         .count(&app.state.db)
         .await
         .unwrap()
 }
 
-async fn remote_activities(app: &TestApp) -> Vec<activity::Model> {
+pub(crate) async fn remote_activities(app: &TestApp) -> Vec<activity::Model> {
     activity::Entity::find()
         .filter(activity::Column::Local.eq(false))
         .all(&app.state.db)
@@ -369,7 +374,7 @@ async fn remote_activities(app: &TestApp) -> Vec<activity::Model> {
         .unwrap()
 }
 
-async fn remote_entries(app: &TestApp) -> Vec<entry::Model> {
+pub(crate) async fn remote_entries(app: &TestApp) -> Vec<entry::Model> {
     entry::Entity::find()
         .filter(entry::Column::Local.eq(false))
         .all(&app.state.db)
@@ -377,7 +382,7 @@ async fn remote_entries(app: &TestApp) -> Vec<entry::Model> {
         .unwrap()
 }
 
-async fn remote_actor_rows(app: &TestApp) -> Vec<remote_actor::Model> {
+pub(crate) async fn remote_actor_rows(app: &TestApp) -> Vec<remote_actor::Model> {
     remote_actor::Entity::find()
         .all(&app.state.db)
         .await
@@ -385,7 +390,7 @@ async fn remote_actor_rows(app: &TestApp) -> Vec<remote_actor::Model> {
 }
 
 /// Nothing at all was stored from a refused delivery.
-async fn assert_nothing_stored(app: &TestApp, what: &str) {
+pub(crate) async fn assert_nothing_stored(app: &TestApp, what: &str) {
     assert_eq!(
         followers_count(app).await,
         0,
@@ -407,7 +412,7 @@ async fn assert_nothing_stored(app: &TestApp, what: &str) {
 }
 
 /// The remote actor as our server stores it (fetched from its server if needed).
-async fn remote_row(app: &TestApp, r: &Remote) -> remote_actor::Model {
+pub(crate) async fn remote_row(app: &TestApp, r: &Remote) -> remote_actor::Model {
     let data = app.state.data().await.unwrap();
     passerelle::federation::remote::dereference(&data, &Url::parse(&r.id).unwrap())
         .await
@@ -416,7 +421,7 @@ async fn remote_row(app: &TestApp, r: &Remote) -> remote_actor::Model {
 }
 
 /// Our instance actor follows `r` (state given), as after an accepted instance follow.
-async fn insert_following(app: &TestApp, r: &Remote, state: &str) -> following::Model {
+pub(crate) async fn insert_following(app: &TestApp, r: &Remote, state: &str) -> following::Model {
     let row = remote_row(app, r).await;
     let now = Utc::now();
     following::ActiveModel {
@@ -435,7 +440,7 @@ async fn insert_following(app: &TestApp, r: &Remote, state: &str) -> following::
 }
 
 /// An instance with the organisation [`ORG`], a fake remote server and its actor mallory.
-async fn setup(backend: Backend) -> (TestApp, Fake, Remote) {
+pub(crate) async fn setup(backend: Backend) -> (TestApp, Fake, Remote) {
     let app = TestApp::spawn(backend).await;
     app.create_org(ORG).await;
     let fake = Fake::start().await;
@@ -443,7 +448,7 @@ async fn setup(backend: Backend) -> (TestApp, Fake, Remote) {
     (app, fake, mallory)
 }
 
-const INBOXES: [&str; 3] = ["/inbox", "/actor/inbox", "/o/lille/inbox"];
+pub(crate) const INBOXES: [&str; 3] = ["/inbox", "/actor/inbox", "/o/lille/inbox"];
 
 // ---------------------------------------------------------------------------------------------
 // 1. Unsigned POST

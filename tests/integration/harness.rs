@@ -203,6 +203,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        init_test_logs();
         let db = TestDb::new(backend).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -509,4 +510,18 @@ pub async fn jsonld_expand(url: &str, json_literals: &[&str]) -> Result<serde_js
     } else {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
+}
+
+/// With `PASSERELLE_TEST_LOG=<filter>` (e.g. `warn,passerelle=debug`), server logs go to the
+/// test output (shown for failing tests, or with `--nocapture`).
+fn init_test_logs() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        if let Ok(filter) = std::env::var("PASSERELLE_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
 }

@@ -8,3 +8,5 @@ mod federation_network;
 mod federation_security;
 mod fixtures;
 mod foundation;
+mod moderation;
+mod search;

@@ -248,3 +248,99 @@ pub mod instance_health {
     }
     no_relations!();
 }
+
+pub mod domain_block {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "domain_blocks")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub domain: String,
+        /// `suspend` or `limit`.
+        pub severity: String,
+        pub public_reason: Option<String>,
+        pub private_reason: Option<String>,
+        pub expires_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub created_by: String,
+    }
+    no_relations!();
+}
+
+pub mod allowed_domain {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "allowed_domains")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub domain: String,
+        pub created_at: DateTimeUtc,
+        pub created_by: String,
+    }
+    no_relations!();
+}
+
+pub mod actor_sanction {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "actor_sanctions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub ap_id: String,
+        /// `suspend` or `limit`.
+        pub severity: String,
+        pub reason: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub created_by: String,
+    }
+    no_relations!();
+}
+
+pub mod report {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reports")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub target: String,
+        pub entry_id: Option<Uuid>,
+        pub category: String,
+        pub comment: String,
+        /// `local` (the report form) or `remote` (a `Flag` from another server).
+        pub origin: String,
+        pub reporter_actor: Option<String>,
+        pub reporter_domain: Option<String>,
+        /// `open` or `resolved`.
+        pub state: String,
+        pub resolution_note: Option<String>,
+        pub resolution_action: Option<String>,
+        pub resolved_by: Option<String>,
+        pub resolved_at: Option<DateTimeUtc>,
+        pub forwarded_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod moderation_log {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "moderation_log")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub at: DateTimeUtc,
+        pub actor_email: String,
+        pub actor_role: String,
+        pub action: String,
+        pub target: String,
+        pub reason: Option<String>,
+        /// A JSON object.
+        pub details: String,
+    }
+    no_relations!();
+}

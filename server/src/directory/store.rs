@@ -97,6 +97,16 @@ pub async fn insert(
     origin: Origin,
     entry: &Entry,
 ) -> Result<entry::Model, DbErr> {
+    insert_with_state(db, origin, entry, VISIBLE).await
+}
+
+/// As [`insert`], in the given moderation state.
+pub async fn insert_with_state(
+    db: &impl ConnectionTrait,
+    origin: Origin,
+    entry: &Entry,
+    moderation_state: &str,
+) -> Result<entry::Model, DbErr> {
     let d = derive(entry);
     entry::ActiveModel {
         id: Set(origin.id),
@@ -123,7 +133,7 @@ pub async fn insert(
         published: Set(origin.published),
         updated: Set(origin.updated),
         deleted_at: Set(None),
-        moderation_state: Set(VISIBLE.to_string()),
+        moderation_state: Set(moderation_state.to_string()),
     }
     .insert(db)
     .await

@@ -364,6 +364,14 @@ pub async fn attempt(state: &AppState, d: delivery::Model) -> anyhow::Result<Out
             retry_after: Some(until),
         });
     }
+    // Nothing is ever sent to a suspended domain (or, in allow-list mode, an unlisted one).
+    if let Some(reason) = state.moderation.refuses_domain(&d.domain) {
+        let why = format!("not sent: {reason}");
+        crate::moderation::actions::fail_delivery(state, d, &why)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok(Outcome::Rejected(0, why));
+    }
     let act = activity::Entity::find_by_id(d.activity_id)
         .one(&state.db)
         .await?
@@ -448,9 +456,17 @@ pub async fn run_once(state: &AppState) -> anyhow::Result<usize> {
 /// The worker loop: drain due deliveries, then wait for new work or the next tick.
 pub async fn run(state: AppState, shutdown: crate::app::tokio_util_shim::CancellationToken) {
     tracing::info!("delivery worker started");
+    let mut policy_read = tokio::time::Instant::now();
     loop {
         if shutdown.is_cancelled() {
             break;
+        }
+        // A worker running apart from the server learns policy changes from the database.
+        if policy_read.elapsed() > Duration::from_secs(30) {
+            policy_read = tokio::time::Instant::now();
+            if let Err(e) = state.moderation.refresh(&state.db).await {
+                tracing::warn!(error = %e, "could not refresh the federation policy");
+            }
         }
         let worked = match run_once(&state).await {
             Ok(n) => n,

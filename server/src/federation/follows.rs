@@ -1,9 +1,7 @@
 //! Follow / Accept / Reject / Undo between our actors and remote ones, and instances that follow
 //! each other (with backfill from the followed instance's organisations' outboxes).
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use url::Url;
 use uuid::Uuid;
@@ -103,8 +101,13 @@ pub async fn receive_follow(ctx: &Ctx, actor: &RemoteActor, activity: &Value) ->
             .iter()
             .any(|d| d.eq_ignore_ascii_case(&actor.row.domain)),
     };
+    // A limited domain or actor needs approval, even from an auto-approving organisation.
+    let approve_automatically = approve_automatically
+        && !ctx
+            .moderation
+            .is_limited(&actor.row.domain, Some(&actor.row.ap_id));
     let now = Utc::now();
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.db).await?;
     let existing = follower::Entity::find()
         .filter(follower::Column::LocalActorApId.eq(target_url.as_str()))
         .filter(follower::Column::FollowerApId.eq(&actor.row.ap_id))
@@ -165,7 +168,7 @@ pub async fn decide_follower(
         &row.follower_ap_id,
         &row.local_actor_ap_id,
     );
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if accept {
         let mut a: follower::ActiveModel = row.into();
         a.state = Set("accepted".into());
@@ -302,7 +305,7 @@ pub async fn follow(state: &AppState, target: &RemoteActor) -> AppResult<followi
     let follow_uuid = Uuid::now_v7();
     let follow_id = state.urls.activity(follow_uuid);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let row = following::ActiveModel {
         id: Set(Uuid::now_v7()),
         local_actor_ap_id: Set(me.to_string()),
@@ -341,7 +344,7 @@ pub async fn unfollow(state: &AppState, row: following::Model) -> AppResult<()> 
     let target = RemoteActor::new(target)?;
     let me = Url::parse(&row.local_actor_ap_id).map_err(|e| AppError::Internal(e.into()))?;
     let object = follow_object(&row.follow_ap_id, me.as_str(), &row.target_ap_id);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     following::Entity::delete_by_id(row.id).exec(&txn).await?;
     send_to(&txn, state, &me, "Undo", object, &target).await?;
     txn.commit().await?;
@@ -388,6 +391,12 @@ async fn withdraw_unfollowed(state: &AppState, target: &RemoteActor) -> AppResul
 pub async fn resolve_target(state: &AppState, target: &str) -> AppResult<RemoteActor> {
     let data = state.data().await?;
     let t = target.trim();
+    let domain = Url::parse(t)
+        .map(|u| super::super::urls::domain_of(&u))
+        .unwrap_or_else(|_| t.to_ascii_lowercase());
+    if let Some(reason) = state.moderation.refuses_domain(&domain) {
+        return Err(AppError::field("target", reason));
+    }
     if t.starts_with("http://") || t.starts_with("https://") {
         let url = Url::parse(t).map_err(|_| AppError::field("target", "not a valid URL"))?;
         if url.path() != "/" && !url.path().is_empty() {

@@ -49,6 +49,8 @@ pub async fn handle(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResu
             }
         }
         "Delete" => receive_delete(ctx, actor, &object).await?,
+        // A report from another server (Mastodon's form): shown beside local reports.
+        "Flag" => crate::moderation::reports::receive_flag(ctx, actor, activity).await?,
         "Announce" => {
             if is_followed(ctx, actor).await? {
                 receive_announce(ctx, &object).await?;
@@ -177,6 +179,8 @@ pub async fn ingest(
                     "only the owner may update this object".into(),
                 ));
             }
+            // The moderation state is kept: a removed entry stores the new content but stays
+            // removed until a moderator restores it.
             // A deleted entry comes back only with something newer than what was deleted (a
             // withdrawn entry, see `follows::withdraw_unfollowed`, kept its origin's time).
             if row.deleted_at.is_some() && row.updated > updated {
@@ -185,7 +189,14 @@ pub async fn ingest(
             Ok(Some(store::update(&state.db, row, &entry, updated).await?))
         }
         None => {
-            let row = store::insert(
+            // Limited origins start limited; the review queue may hold the entry.
+            let moderation_state = crate::moderation::actions::initial_state(
+                state,
+                &actor.row.domain,
+                &actor.row.ap_id,
+            )
+            .await?;
+            let row = store::insert_with_state(
                 &state.db,
                 Origin {
                     id: Uuid::now_v7(),
@@ -199,6 +210,7 @@ pub async fn ingest(
                     updated,
                 },
                 &entry,
+                moderation_state,
             )
             .await;
             match row {

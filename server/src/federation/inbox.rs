@@ -2,6 +2,8 @@
 //! reason and a log line, nothing stored):
 //! body size limit → Signature present and well-formed (RFC 9421 alone → 401 so the sender
 //! falls back) → required signed headers → date window → Digest matches the body → JSON →
+//! moderation policy on the keyId's and the activity actor's hosts (403 for a suspended or,
+//! in allow-list mode, unlisted domain, or a suspended actor) →
 //! key fetched from the signing actor (fetched again once on failure, for key rotation) →
 //! signature verified → the activity's actor is the key's owner → domain checks (activity and
 //! embedded object on the actor's host; nothing remote on our domain) → de-duplication of the
@@ -83,6 +85,16 @@ async fn inbox(
             StatusCode::UNAUTHORIZED,
             "keyId names an actor of this instance",
         );
+    }
+    // Moderation, before anything is fetched or stored: the signer's host and the activity's
+    // actor (suspended domains and actors; unlisted domains in allow-list mode).
+    if let Some(reason) = ctx.moderation.refuses_actor(key_owner.as_str()) {
+        return reject(StatusCode::FORBIDDEN, reason);
+    }
+    if let Some(claimed) = activity.get("actor").and_then(id_of)
+        && let Some(reason) = ctx.moderation.refuses_actor(claimed)
+    {
+        return reject(StatusCode::FORBIDDEN, reason);
     }
     // 3. The key, from the signing actor; fetched again once if it does not verify.
     let actor = match verify_with_actor(&ctx, &sig, &key_owner, &method, path, &headers).await {

@@ -18,6 +18,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::{delivery, follows, objects::rfc3339},
     http::auth::ApiUser,
+    moderation::log::{self as modlog, Who},
 };
 
 pub fn routes() -> Router {
@@ -86,6 +87,15 @@ async fn create_follow(ctx: Ctx, user: ApiUser, body: axum::body::Bytes) -> AppR
     };
     let actor = follows::resolve_target(&ctx, &target).await?;
     let row = follows::follow(&ctx, &actor).await?;
+    modlog::record(
+        &ctx.db,
+        &Who::from(&user.0),
+        "instance_follow.create",
+        &actor.row.ap_id,
+        None,
+        json!({ "id": row.id, "requested": target }),
+    )
+    .await?;
     tracing::info!(admin = %user.0.email, target = %actor.row.ap_id, "instance follow requested");
     let location = format!("/api/v1/admin/instance-follows/{}", row.id);
     Ok((
@@ -120,7 +130,17 @@ async fn delete_follow(ctx: Ctx, user: ApiUser, Path(id): Path<String>) -> AppRe
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::not_found("instance follow"))?;
+    let target = row.target_ap_id.clone();
     follows::unfollow(&ctx, row).await?;
+    modlog::record(
+        &ctx.db,
+        &Who::from(&user.0),
+        "instance_follow.delete",
+        &target,
+        None,
+        json!({ "id": id }),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -172,14 +192,34 @@ async fn find_pending(ctx: &Ctx, local_actor: &str, id: &str) -> AppResult<follo
 async fn accept_request(ctx: Ctx, user: ApiUser, Path(id): Path<String>) -> AppResult<StatusCode> {
     user.require_admin()?;
     let row = find_pending(&ctx, ctx.urls.instance_actor().as_str(), &id).await?;
+    let (follower, row_id) = (row.follower_ap_id.clone(), row.id);
     follows::decide_follower(&ctx, row, true).await?;
+    modlog::record(
+        &ctx.db,
+        &Who::from(&user.0),
+        "instance_follow_request.accept",
+        &follower,
+        None,
+        json!({ "id": row_id }),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn reject_request(ctx: Ctx, user: ApiUser, Path(id): Path<String>) -> AppResult<StatusCode> {
     user.require_admin()?;
     let row = find_pending(&ctx, ctx.urls.instance_actor().as_str(), &id).await?;
+    let (follower, row_id) = (row.follower_ap_id.clone(), row.id);
     follows::decide_follower(&ctx, row, false).await?;
+    modlog::record(
+        &ctx.db,
+        &Who::from(&user.0),
+        "instance_follow_request.reject",
+        &follower,
+        None,
+        json!({ "id": row_id }),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

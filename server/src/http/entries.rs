@@ -9,8 +9,7 @@ use axum::{
     routing::get,
 };
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, TransactionTrait};
-use serde::Deserialize;
+use sea_orm::DatabaseConnection;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -197,7 +196,7 @@ pub async fn create_local_entry(
     let id = Uuid::now_v7();
     let ap_id = state.urls.entry(entry.kind(), id).to_string();
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let row = store::insert(
         &txn,
         Origin {
@@ -273,7 +272,7 @@ pub async fn update_local_entry(
     entry: &Entry,
 ) -> AppResult<entry::Model> {
     let was_federated = !row.do_not_federate;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let row = store::update(&txn, row, entry, Utc::now()).await?;
     let a = author(state, org);
     match (was_federated, !entry.safety().do_not_federate) {
@@ -361,7 +360,7 @@ pub async fn delete_local_entry(
     row: entry::Model,
 ) -> AppResult<()> {
     let was_federated = !row.do_not_federate;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let row = store::mark_deleted(&txn, row).await?;
     if was_federated {
         let a = author(state, org);
@@ -378,6 +377,12 @@ pub async fn delete_local_entry(
     txn.commit().await?;
     state.delivery_wakeup.notify_waiters();
     Ok(())
+}
+
+/// Removed entries and entries waiting for review are shown to nobody but moderators (limited
+/// ones are reachable by link).
+fn hidden_by_moderation(row: &entry::Model) -> bool {
+    row.moderation_state == store::REMOVED || row.moderation_state == store::PENDING_REVIEW
 }
 
 async fn show(
@@ -398,13 +403,14 @@ async fn show(
         )
             .into_response());
     }
+    let moderator = matches!(
+        user.0.as_ref().and_then(|u| accounts::Role::parse(&u.role)),
+        Some(accounts::Role::Admin) | Some(accounts::Role::Moderator)
+    );
+    if hidden_by_moderation(&row) && !moderator {
+        return Err(AppError::not_found(kind.as_str()));
+    }
     Ok(Json(entry_json_as(&ctx.db, &ctx, &row, staff).await?).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    page: Option<String>,
-    per_page: Option<String>,
 }
 
 /// `page` and `per_page` checked, each error naming its parameter.
@@ -436,20 +442,16 @@ pub fn paging(page: Option<&str>, per_page: Option<&str>) -> AppResult<(u64, u64
     }
 }
 
+/// A page of entries of one kind, local and federated, with the filters and facets of
+/// `GET /api/v1/search` (see [`crate::http::search::search_response`]).
 async fn list(
     ctx: Ctx,
     Path(kind): Path<String>,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<std::collections::BTreeMap<String, String>>,
 ) -> AppResult<Json<Value>> {
     let kind = parse_kind(&kind)?;
-    let (page, per_page) = paging(q.page.as_deref(), q.per_page.as_deref())?;
-    let (rows, total) = store::list(&ctx.db, kind, page, per_page).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for r in &rows {
-        items.push(entry_json(&ctx.db, &ctx, r).await?);
-    }
     Ok(Json(
-        json!({ "items": items, "total": total, "page": page, "per_page": per_page }),
+        crate::http::search::search_response(&ctx, &q, Some(kind)).await?,
     ))
 }
 
@@ -471,6 +473,9 @@ async fn object_offer(ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> A
 /// entries kept off the fediverse), HTML for browsers.
 async fn object(ctx: Ctx, headers: HeaderMap, kind: Kind, id: String) -> AppResult<Response> {
     let row = load_row(&ctx, kind, &id).await?;
+    if hidden_by_moderation(&row) && row.deleted_at.is_none() {
+        return Err(AppError::not_found("object"));
+    }
     match wants(&headers) {
         Wants::ActivityJson => {
             if !row.local {

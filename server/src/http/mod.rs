@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod entries;
 pub mod negotiate;
+pub mod search;
 pub mod wellknown;
 
 use axum::{Router, routing::get};
@@ -17,8 +18,10 @@ pub fn routes() -> Router {
         .route("/api/v1/openapi.json", get(openapi))
         .merge(wellknown::routes())
         .merge(actors::routes())
+        .merge(search::routes())
         .merge(entries::routes())
         .merge(admin::routes())
+        .merge(crate::moderation::api::routes())
 }
 
 pub fn user_agent(state: &AppState) -> String {

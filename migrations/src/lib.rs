@@ -1,10 +1,13 @@
 //! Database schema of Passerelle, portable between SQLite and PostgreSQL.
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
+
 mod m20261128_000001_init;
 mod m20261128_000002_entry_visibility;
 mod m20261128_000003_moderation;
 mod m20261128_000004_search;
+mod m20261128_000005_topics;
 
 pub struct Migrator;
 
@@ -16,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_entry_visibility::Migration),
             Box::new(m20261128_000003_moderation::Migration),
             Box::new(m20261128_000004_search::Migration),
+            Box::new(m20261128_000005_topics::Migration),
         ]
     }
 }

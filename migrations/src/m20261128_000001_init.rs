@@ -2,79 +2,14 @@
 //! (remote actors, activities, followers, de-duplication) and the durable delivery queue.
 use sea_orm_migration::prelude::*;
 
+use crate::columns::*;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261128_000001_init"
     }
-}
-
-fn uuid_pk(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .uuid()
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
-fn uuid(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .uuid()
-        .not_null()
-        .to_owned()
-}
-fn uuid_null(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).uuid().null().to_owned()
-}
-fn text(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .text()
-        .not_null()
-        .to_owned()
-}
-fn text_null(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).text().null().to_owned()
-}
-fn boolean(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .boolean()
-        .not_null()
-        .default(false)
-        .to_owned()
-}
-fn int(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .integer()
-        .not_null()
-        .default(0)
-        .to_owned()
-}
-fn int_null(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).integer().null().to_owned()
-}
-fn double_null(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).double().null().to_owned()
-}
-fn ts(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-fn ts_null(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-
-fn table(name: &'static str, cols: Vec<ColumnDef>) -> TableCreateStatement {
-    let mut t = Table::create();
-    t.table(Alias::new(name));
-    for mut c in cols {
-        t.col(&mut c);
-    }
-    t.to_owned()
 }
 
 fn index(

@@ -83,6 +83,10 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     if RESERVED_SLUGS.contains(&slug) {
         return Err(format!("{slug:?} is reserved"));
     }
+    // Top-level category codes name topic actors (`@health@DOMAIN`).
+    if crate::directory::taxonomy::taxonomy().is_category(slug) {
+        return Err(format!("{slug:?} is reserved for a topic feed"));
+    }
     Ok(())
 }
 

@@ -88,6 +88,19 @@ impl Urls {
         self.join(&format!("o/{slug}/following"))
     }
 
+    pub fn topic(&self, name: &str) -> Url {
+        self.join(&format!("t/{name}"))
+    }
+    pub fn topic_inbox(&self, name: &str) -> Url {
+        self.join(&format!("t/{name}/inbox"))
+    }
+    pub fn topic_outbox(&self, name: &str) -> Url {
+        self.join(&format!("t/{name}/outbox"))
+    }
+    pub fn topic_followers(&self, name: &str) -> Url {
+        self.join(&format!("t/{name}/followers"))
+    }
+
     pub fn entry(&self, kind: Kind, id: Uuid) -> Url {
         self.join(&format!("{}/{id}", kind.plural()))
     }

@@ -396,23 +396,27 @@ pub fn interop_dir() -> PathBuf {
     dir
 }
 
-/// Run `node tests/interop/resolve.mjs <mode> <target>`; Ok(JSON) or Err(stderr).
-pub async fn fedify_resolve(mode: &str, target: &str) -> Result<serde_json::Value, String> {
+/// Run `node tests/interop/<script> <args…>`: Ok(the JSON it printed) or Err(its stderr).
+async fn run_node_json(script: &str, args: &[&str]) -> Result<serde_json::Value, String> {
     let dir = interop_dir();
     let out = tokio::process::Command::new("node")
-        .arg(dir.join("resolve.mjs"))
-        .arg(mode)
-        .arg(target)
+        .arg(dir.join(script))
+        .args(args)
         .current_dir(&dir)
         .kill_on_drop(true)
         .output()
         .await
         .expect("node must be installed for the interop tests");
     if out.status.success() {
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("bad JSON from resolve.mjs: {e}"))
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("bad JSON from {script}: {e}"))
     } else {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
+}
+
+/// Run `node tests/interop/resolve.mjs <mode> <target>`; Ok(JSON) or Err(stderr).
+pub async fn fedify_resolve(mode: &str, target: &str) -> Result<serde_json::Value, String> {
+    run_node_json("resolve.mjs", &[mode, target]).await
 }
 
 /// A Fedify peer (tests/interop/peer.mjs) running for one test; killed on drop.
@@ -495,21 +499,9 @@ impl FedifyPeer {
 /// Expand the document at `url` as JSON-LD (tests/interop/expand.mjs) and check that every term
 /// it uses, outside the named `@json` literal terms, expands to an absolute IRI.
 pub async fn jsonld_expand(url: &str, json_literals: &[&str]) -> Result<serde_json::Value, String> {
-    let dir = interop_dir();
-    let out = tokio::process::Command::new("node")
-        .arg(dir.join("expand.mjs"))
-        .arg(url)
-        .args(json_literals)
-        .current_dir(&dir)
-        .kill_on_drop(true)
-        .output()
-        .await
-        .expect("node must be installed for the interop tests");
-    if out.status.success() {
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("bad JSON from expand.mjs: {e}"))
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
+    let mut args = vec![url];
+    args.extend_from_slice(json_literals);
+    run_node_json("expand.mjs", &args).await
 }
 
 /// With `PASSERELLE_TEST_LOG=<filter>` (e.g. `warn,passerelle=debug`), server logs go to the

@@ -10,3 +10,4 @@ mod fixtures;
 mod foundation;
 mod moderation;
 mod search;
+mod topics;

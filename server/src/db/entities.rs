@@ -344,3 +344,34 @@ pub mod moderation_log {
     }
     no_relations!();
 }
+
+pub mod topic_actor {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topic_actors")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub public_key_pem: String,
+        pub private_key_pem: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod topic_announce {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topic_announces")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub topic: String,
+        pub entry_ap_id: String,
+        pub entry_updated: DateTimeUtc,
+        pub activity_id: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -1,5 +1,5 @@
 //! Our local actors as ActivityPub documents: organisations (`Organization`) and the instance
-//! actor (`Application`, FEP-2677).
+//! actor (`Application`, FEP-2677); topic actors (`Group`) are in `federation::topics`.
 use activitypub_federation::{
     config::Data,
     traits::{Actor, Object},
@@ -185,6 +185,17 @@ impl SigningActor {
             inbox: state.urls.org_inbox(&org.slug),
             public_key_pem: org.public_key_pem.clone(),
             private_key_pem: org.private_key_pem.clone(),
+        }
+    }
+    pub fn topic(
+        state: &AppState,
+        topic: &crate::db::entities::topic_actor::Model,
+    ) -> SigningActor {
+        SigningActor {
+            id: state.urls.topic(&topic.name),
+            inbox: state.urls.topic_inbox(&topic.name),
+            public_key_pem: topic.public_key_pem.clone(),
+            private_key_pem: topic.private_key_pem.clone(),
         }
     }
 }

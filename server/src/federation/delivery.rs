@@ -178,6 +178,11 @@ pub async fn local_signer(state: &AppState, ap_id: &str) -> anyhow::Result<Signi
     {
         return Ok(SigningActor::organization(state, &org));
     }
+    if let Some(name) = super::topics::name_in_id(state, ap_id)
+        && let Some(topic) = super::topics::find_actor(&state.db, name).await?
+    {
+        return Ok(SigningActor::topic(state, &topic));
+    }
     anyhow::bail!("no local actor {ap_id} to sign with")
 }
 

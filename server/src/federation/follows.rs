@@ -17,11 +17,13 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// A local actor that can be followed: an organisation or the instance actor.
+/// A local actor that can be followed: an organisation, the instance actor or a topic.
 #[derive(Debug, Clone)]
 pub enum LocalTarget {
     Instance,
     Organization(Box<crate::db::entities::organization::Model>),
+    /// A topic actor (see `federation::topics`); follows are accepted automatically.
+    Topic(Box<crate::db::entities::topic_actor::Model>),
 }
 
 impl LocalTarget {
@@ -29,6 +31,7 @@ impl LocalTarget {
         match self {
             LocalTarget::Instance => state.urls.instance_actor(),
             LocalTarget::Organization(o) => state.urls.org(&o.slug),
+            LocalTarget::Topic(t) => state.urls.topic(&t.name),
         }
     }
 }
@@ -43,6 +46,11 @@ pub async fn local_target(state: &AppState, id: &str) -> AppResult<Option<LocalT
         return Ok(accounts::find_org(&state.db, slug)
             .await?
             .map(|o| LocalTarget::Organization(Box::new(o))));
+    }
+    if let Some(name) = super::topics::name_in_id(state, id) {
+        return Ok(super::topics::lookup(state, name)
+            .await?
+            .map(|(_, actor)| LocalTarget::Topic(Box::new(actor))));
     }
     Ok(None)
 }
@@ -94,6 +102,7 @@ pub async fn receive_follow(ctx: &Ctx, actor: &RemoteActor, activity: &Value) ->
     let target_url = target.id(ctx);
     let approve_automatically = match &target {
         LocalTarget::Organization(o) => !o.manually_approves_followers,
+        LocalTarget::Topic(_) => true,
         LocalTarget::Instance => ctx
             .config
             .federation

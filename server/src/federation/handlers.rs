@@ -128,8 +128,28 @@ fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
-/// Store (or update) a directory entry received from `actor`.
+/// Store (or update) a directory entry received from `actor`, and have the matching topic
+/// actors announce it (when visible and federated; see `federation::topics`).
 pub async fn ingest(
+    state: &AppState,
+    actor: &RemoteActor,
+    object: &Value,
+) -> AppResult<Option<entry::Model>> {
+    let row = ingest_entry(state, actor, object).await?;
+    if let Some(r) = &row {
+        match super::topics::announce_entry(&state.db, state, r).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::debug!(entry = %r.ap_id, announces = n, "announced by topics");
+                state.delivery_wakeup.notify_waiters();
+            }
+            Err(e) => tracing::warn!(entry = %r.ap_id, error = %e, "topic announces failed"),
+        }
+    }
+    Ok(row)
+}
+
+async fn ingest_entry(
     state: &AppState,
     actor: &RemoteActor,
     object: &Value,

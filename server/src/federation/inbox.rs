@@ -37,6 +37,7 @@ pub fn routes(max_body: usize) -> Router {
         .route("/inbox", post(inbox))
         .route("/actor/inbox", post(inbox))
         .route("/o/{slug}/inbox", post(inbox))
+        .route("/t/{name}/inbox", post(inbox))
         .layer(DefaultBodyLimit::max(max_body))
 }
 

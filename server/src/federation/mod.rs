@@ -10,6 +10,7 @@ pub mod objects;
 pub mod outbox;
 pub mod remote;
 pub mod signature;
+pub mod topics;
 
 use crate::app::{Application, tokio_util_shim::CancellationToken};
 

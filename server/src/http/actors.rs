@@ -33,6 +33,9 @@ pub fn routes() -> Router {
         .route("/o/{slug}/outbox", get(org_outbox))
         .route("/o/{slug}/followers", get(org_followers))
         .route("/o/{slug}/following", get(org_following))
+        .route("/t/{name}", get(topic_actor))
+        .route("/t/{name}/outbox", get(topic_outbox))
+        .route("/t/{name}/followers", get(topic_followers))
 }
 
 async fn instance_actor(ctx: Ctx, headers: HeaderMap) -> Response {
@@ -246,4 +249,59 @@ async fn instance_organizations(ctx: Ctx) -> AppResult<Response> {
         "totalItems": items.len(),
         "orderedItems": items,
     })))
+}
+
+async fn find_topic(
+    ctx: &Ctx,
+    name: &str,
+) -> AppResult<(
+    crate::federation::topics::Topic,
+    crate::db::entities::topic_actor::Model,
+)> {
+    crate::federation::topics::lookup(ctx, name)
+        .await?
+        .ok_or_else(|| AppError::not_found("topic"))
+}
+
+/// A topic actor (`Group`): AS JSON, or its page listing the matching entries.
+async fn topic_actor(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> AppResult<Response> {
+    let (topic, actor) = find_topic(&ctx, &name).await?;
+    Ok(match wants(&headers) {
+        Wants::ActivityJson => {
+            activity_json(&crate::federation::topics::actor_json(&ctx, &topic, &actor))
+        }
+        Wants::Html => vary_accept(crate::web::topic_page(&ctx, &headers, &topic).await?),
+    })
+}
+
+async fn topic_outbox(
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let (topic, _) = find_topic(&ctx, &name).await?;
+    let doc = outbox(
+        &ctx,
+        &ctx.urls.topic(&topic.name),
+        &ctx.urls.topic_outbox(&topic.name),
+        q.page,
+    )
+    .await?;
+    Ok(activity_json(&doc))
+}
+
+async fn topic_followers(ctx: Ctx, Path(name): Path<String>) -> AppResult<Response> {
+    let (topic, _) = find_topic(&ctx, &name).await?;
+    Ok(activity_json(
+        &followers_doc(
+            &ctx,
+            &ctx.urls.topic(&topic.name),
+            &ctx.urls.topic_followers(&topic.name),
+        )
+        .await?,
+    ))
 }

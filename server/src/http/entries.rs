@@ -218,6 +218,7 @@ pub async fn create_local_entry(
         let object = entry_object(state, &row, entry, &a);
         federation::outbox::publish(&txn, state, &a.actor, &a.followers, "Create", object).await?;
     }
+    federation::topics::announce_entry(&txn, state, &row).await?;
     txn.commit().await?;
     state.delivery_wakeup.notify_waiters();
     Ok(row)
@@ -293,6 +294,7 @@ pub async fn update_local_entry(
         }
         (false, false) => {}
     }
+    federation::topics::announce_entry(&txn, state, &row).await?;
     txn.commit().await?;
     state.delivery_wakeup.notify_waiters();
     Ok(row)

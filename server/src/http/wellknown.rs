@@ -38,7 +38,10 @@ struct WebfingerQuery {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Resource {
     Instance,
+    /// An organisation, or else a topic (organisations are resolved first).
     Organization(String),
+    /// A topic actor, named by its URL.
+    Topic(String),
 }
 
 /// Parse a WebFinger `resource`: `acct:user@domain`, `user@domain`, or one of our URLs.
@@ -64,6 +67,12 @@ pub fn parse_resource(resource: &str, domain: &str, base: &Url) -> Result<Resour
             && !slug.contains('/')
         {
             return Ok(Resource::Organization(slug.to_string()));
+        }
+        if let Some(name) = path.strip_prefix("/t/")
+            && !name.is_empty()
+            && !name.contains('/')
+        {
+            return Ok(Resource::Topic(name.to_string()));
         }
         return Err("resource is not an actor URL of this instance".into());
     }
@@ -120,13 +129,14 @@ async fn webfinger(ctx: Ctx, Query(q): Query<WebfingerQuery>) -> AppResult<Respo
             ctx.urls.instance_actor(),
             ctx.urls.base().clone(),
         ),
-        Resource::Organization(slug) => {
-            let org = accounts::find_org(&ctx.db, &slug)
-                .await?
-                .ok_or_else(|| AppError::NotFound(format!("no account {slug}@{domain}")))?;
-            let id = ctx.urls.org(&org.slug);
-            (org.slug, id.clone(), id)
-        }
+        Resource::Organization(slug) => match accounts::find_org(&ctx.db, &slug).await? {
+            Some(org) => {
+                let id = ctx.urls.org(&org.slug);
+                (org.slug, id.clone(), id)
+            }
+            None => topic_link(&ctx, &slug, &domain).await?,
+        },
+        Resource::Topic(name) => topic_link(&ctx, &name, &domain).await?,
     };
     let subscribe = format!("{}authorize_interaction?uri={{uri}}", ctx.urls.base());
     Ok(jrd(json!({
@@ -138,6 +148,15 @@ async fn webfinger(ctx: Ctx, Query(q): Query<WebfingerQuery>) -> AppResult<Respo
             { "rel": "http://ostatus.org/schema/1.0/subscribe", "template": subscribe },
         ]
     })))
+}
+
+/// A topic actor's WebFinger answer: (username, actor id, profile page).
+async fn topic_link(ctx: &Ctx, name: &str, domain: &str) -> AppResult<(String, Url, Url)> {
+    let (topic, _) = crate::federation::topics::lookup(ctx, name)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no account {name}@{domain}")))?;
+    let id = ctx.urls.topic(&topic.name);
+    Ok((topic.name, id.clone(), id))
 }
 
 async fn host_meta(ctx: Ctx) -> Response {

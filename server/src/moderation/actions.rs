@@ -185,7 +185,15 @@ pub async fn set_state(
 ) -> AppResult<entry::Model> {
     let mut a: entry::ActiveModel = e.into();
     a.moderation_state = Set(new_state.to_string());
-    Ok(a.update(&state.db).await?)
+    let row = a.update(&state.db).await?;
+    // An entry that becomes visible (approved from the review queue) is announced by its
+    // topics, unless they already announced this version.
+    if new_state == VISIBLE
+        && crate::federation::topics::announce_entry(&state.db, state, &row).await? > 0
+    {
+        state.delivery_wakeup.notify_waiters();
+    }
+    Ok(row)
 }
 
 /// The state a restored or approved entry takes: limited when its origin is, else visible.

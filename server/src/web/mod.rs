@@ -25,6 +25,7 @@ impl Web {
         env.add_template("org.html", include_str!("../../templates/org.html"))?;
         env.add_template("entry.html", include_str!("../../templates/entry.html"))?;
         env.add_template("home.html", include_str!("../../templates/home.html"))?;
+        env.add_template("topic.html", include_str!("../../templates/topic.html"))?;
         Ok(Web { env })
     }
 
@@ -432,6 +433,51 @@ async fn home(ctx: crate::app::Ctx, headers: HeaderMap) -> AppResult<Response> {
                 partners => "Partner instances",
             },
             orgs, entries, partners,
+        },
+    )
+}
+
+/// The HTML page of a topic actor: what it is, its handle, and its latest matching entries.
+pub async fn topic_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    topic: &crate::federation::topics::Topic,
+) -> AppResult<Response> {
+    use crate::federation::topics;
+    let default = state.config.instance.default_language.clone();
+    let lang = reader_language(headers, &default);
+    let rows = topics::matching_entries(&state.db, topic, 50).await?;
+    let entries: Vec<minijinja::Value> = rows
+        .iter()
+        .filter_map(|r| {
+            let e = crate::directory::store::parse(r).ok()?;
+            let name = e
+                .name()
+                .get_best(&[lang.as_str()], &default)
+                .map(|(_, t)| t.to_string())
+                .unwrap_or_default();
+            Some(context! { name => name, url => r.url, kind => r.kind, locality => r.locality })
+        })
+        .collect();
+    let ui = "en";
+    state.web.render(
+        "topic.html",
+        context! {
+            lang => ui,
+            dir => text_direction(ui),
+            instance_name => state.config.instance.name,
+            t => context! {
+                skip => "Skip to content",
+                follow => "Follow from your fediverse account",
+                follow_help => "Copy this handle into the search box of your Mastodon (or other fediverse) app and follow it: new entries will appear in your home feed.",
+                latest => "Latest entries",
+                none => "No entries yet.",
+            },
+            title => topics::display_name(topic, &lang),
+            summary => topics::summary(state, topic, &lang),
+            entries => entries,
+            handle => format!("@{}@{}", topic.name, state.urls.domain()),
+            actor_url => state.urls.topic(&topic.name).to_string(),
         },
     )
 }

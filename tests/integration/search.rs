@@ -636,3 +636,100 @@ both_dbs! {
         assert_eq!(fields(&json), ["category".to_string(), "radius_km".to_string()].into());
     }
 }
+
+both_dbs! {
+    /// An instance with entries upgraded to the search index of migration 6 (on SQLite, the
+    /// narrow `entries_search` copy and the FTS table rebuilt on its ids): the existing entries
+    /// are found, and later writes (update of the text, moderation, deletion) keep the index in
+    /// step; migrating down and up again gives the same answers.
+    async fn search_index_follows_upgrades_and_writes(backend: Backend) {
+        use passerelle_migrations::{Migrator, MigratorTrait};
+        let test_db = TestDb::new(backend).await;
+        let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
+        Migrator::up(&db, Some(5)).await.unwrap();
+        let body = service(
+            json!({"fr": "Permanence juridique", "uk": "Юридична допомога"}),
+            json!({"fr": "Conseils sur le droit d'asile."}),
+            json!({"categories": ["legal.asylum"], "languages": ["fr", "uk"],
+                   "locations": [place("Lille", "FR", 50.63, 3.06)]}),
+        );
+        let entry = validate::validate(Kind::Service, &body, &Context { default_language: "fr" })
+            .unwrap();
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        let origin = Origin {
+            id,
+            ap_id: "https://here.example/services/1".into(),
+            url: "https://here.example/s/1".into(),
+            organization_id: None,
+            remote_actor_id: None,
+            origin_domain: "here.example".into(),
+            local: true,
+            published: now,
+            updated: now,
+        };
+        store::insert(&db, origin, &entry).await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+
+        let found = |q: &'static str, category: Option<&'static str>| {
+            let db = &db;
+            async move {
+                let mut p = SearchParams::new(Utc::now());
+                p.terms = search::query::terms(q);
+                p.categories = category.map(|c| vec![c.to_string()]);
+                let r = search::search(db, &p).await.unwrap();
+                assert_eq!(r.total as usize, r.hits.len());
+                r.hits.iter().map(|h| h.row.id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(found("asile", None).await, vec![id]);
+        assert_eq!(found("юридична", Some("legal.asylum")).await, vec![id]);
+        assert_eq!(found("asile", Some("health")).await, Vec::<Uuid>::new());
+
+        // New text replaces the old in the index.
+        let row = store::get(&db, id).await.unwrap().unwrap();
+        let mut changed = entry.clone();
+        if let passerelle::directory::model::Entry::Service(s) = &mut changed {
+            s.description = passerelle::directory::model::LangMap(
+                [("fr".to_string(), "Aide au logement.".to_string())].into(),
+            );
+        }
+        store::update(&db, row, &changed, Utc::now()).await.unwrap();
+        assert_eq!(found("asile", None).await, Vec::<Uuid>::new());
+        assert_eq!(found("logement", None).await, vec![id]);
+
+        // Moderation state and deletion reach the index.
+        let row = store::get(&db, id).await.unwrap().unwrap();
+        let mut a: entry::ActiveModel = row.into();
+        a.moderation_state = Set(store::REMOVED.to_string());
+        a.update(&db).await.unwrap();
+        assert_eq!(found("logement", None).await, Vec::<Uuid>::new());
+        let row = store::get(&db, id).await.unwrap().unwrap();
+        let mut a: entry::ActiveModel = row.into();
+        a.moderation_state = Set(store::VISIBLE.to_string());
+        a.update(&db).await.unwrap();
+        assert_eq!(found("logement", None).await, vec![id]);
+
+        // Down to migration 5 and up again: the index is rebuilt from the entries.
+        Migrator::down(&db, Some(1)).await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        assert_eq!(found("logement", None).await, vec![id]);
+
+        entry::Entity::delete_by_id(id).exec(&db).await.unwrap();
+        assert_eq!(found("logement", None).await, Vec::<Uuid>::new());
+        if backend == Backend::Sqlite {
+            use sea_orm::ConnectionTrait;
+            let rows = db
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DatabaseBackend::Sqlite,
+                    "SELECT (SELECT COUNT(*) FROM entries_search) + (SELECT COUNT(*) FROM entries_fts) AS n",
+                ))
+                .await
+                .unwrap();
+            let n: i64 = rows[0].try_get("", "n").unwrap();
+            assert_eq!(n, 0, "the index keeps rows of deleted entries");
+        }
+        db.close().await.unwrap();
+        drop(test_db);
+    }
+}

@@ -246,6 +246,21 @@ both_dbs! {
             (n == 2).then_some(())
         }).await.expect("the update was not announced");
 
+        // Deleting an entry undoes its Announce: the follower gets an Undo of that Announce.
+        let announce = peer_received(&peer, "Announce", &sub_id).await.unwrap();
+        let announce_id = announce["id"].as_str().unwrap().to_string();
+        let path = format!("/api/v1/services/{}", sub["id"].as_str().unwrap());
+        let (status, body) = api(&app, Method::DELETE, &path, Some(&token), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        let undo = eventually(30, || peer_received(&peer, "Undo", &announce_id)).await
+            .expect("the deletion did not undo the Announce");
+        assert_eq!(undo["actor"], topic.as_str());
+        assert_eq!(undo["objectType"], "Announce", "{undo}");
+        // Only once, and only for that entry.
+        crate::federation_network::settle(&[&app]).await;
+        let undos: Vec<Value> = peer.log().await.into_iter().filter(|e| e["type"] == "Undo").collect();
+        assert_eq!(undos.len(), 1, "{undos:?}");
+
         // The topic page lists the matching entries.
         let body = app.client.get(app.url("/t/health-lille")).header("Accept", "text/html")
             .send().await.unwrap().text().await.unwrap();
@@ -287,6 +302,16 @@ both_dbs! {
         assert!(peer_received(&peer, "Announce", &elsewhere_id).await.is_none());
         let (_, page) = ap_json(&a, "/t/health-lille/outbox?page=1").await;
         assert_eq!(page["orderedItems"][0]["object"], ap_id.as_str(), "{page}");
+
+        // A moderator of A removes B's entry: A's topic undoes its Announce.
+        let listed = wait_listed(&a, "services", &ap_id, |_| true).await;
+        let local_id = listed["id"].as_str().unwrap();
+        let (status, json) = api(&a, Method::POST, &format!("/api/v1/admin/entries/{local_id}/remove"),
+            Some(&a_admin), Some(json!({"reason": "misleading"}))).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let undo = eventually(30, || peer_received(&peer, "Undo", ann["id"].as_str().unwrap())).await
+            .expect("the removal did not undo the Announce");
+        assert_eq!(undo["actor"], a.url("/t/health-lille").to_string());
         peer.kill().await;
     }
 }

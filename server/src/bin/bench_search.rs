@@ -598,27 +598,31 @@ fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 /// The bare engine query a search is built on: the text match ranked and cut to a page, or,
 /// without text, the bounding-box SELECT of the point's radius.
 fn bare(backend: DatabaseBackend, p: &search::SearchParams) -> anyhow::Result<Statement> {
-    let mut sql = Sql {
-        backend,
-        text: String::new(),
-        values: Vec::new(),
-    };
+    let mut sql = Sql::new(backend);
     if !p.terms.is_empty() {
-        match backend {
-            DatabaseBackend::Postgres => search::postgres::text_match(&mut sql, "e.id", &p.terms),
-            _ => search::sqlite::text_match(&mut sql, "e.id", &p.terms),
-        }
+        let score = match backend {
+            DatabaseBackend::Postgres => search::postgres::text_match(&mut sql, &p.terms),
+            _ => search::sqlite::text_match(&mut sql, &p.terms),
+        };
         let limit = sql.bind(p.per_page as i64);
-        sql.text
-            .push_str(&format!(" ORDER BY search_score DESC LIMIT {limit}"));
+        sql.text = format!(
+            "SELECT e.id, {score} AS search_score{} ORDER BY search_score DESC LIMIT {limit}",
+            sql.text
+        );
     } else if let Some(g) = &p.point {
         let r = g.radius_km.context("geo scenario without radius")?;
         let dlat = r / 111.19;
         let dlon = r / (111.19 * (g.lat.abs() + dlat).to_radians().cos());
         let (a, b) = (sql.bind(g.lat - dlat), sql.bind(g.lat + dlat));
         let (c, d) = (sql.bind(g.lon - dlon), sql.bind(g.lon + dlon));
+        // The narrow copy of the entries with its (latitude, longitude) index on SQLite, the
+        // table with the same index on PostgreSQL: what the search reads.
+        let table = match backend {
+            DatabaseBackend::Postgres => "entries",
+            _ => "entries_search",
+        };
         sql.text = format!(
-            "SELECT e.id, e.latitude, e.longitude FROM entries e \
+            "SELECT e.id, e.latitude, e.longitude FROM {table} e \
              WHERE e.latitude BETWEEN {a} AND {b} AND e.longitude BETWEEN {c} AND {d}"
         );
     } else {

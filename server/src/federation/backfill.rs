@@ -140,7 +140,10 @@ async fn backfill_actor(state: &AppState, actor: &RemoteActor) -> anyhow::Result
                     && row.remote_actor_id == Some(actor.row.id)
                     && row.deleted_at.is_none()
                 {
-                    crate::directory::store::mark_deleted(&state.db, row).await?;
+                    let row = crate::directory::store::mark_deleted(&state.db, row).await?;
+                    if super::topics::announce_entry(&state.db, state, &row).await? > 0 {
+                        state.delivery_wakeup.notify_waiters();
+                    }
                 }
             }
             _ => {}

@@ -262,8 +262,10 @@ async fn receive_delete(ctx: &Ctx, actor: &RemoteActor, object: &Value) -> AppRe
             .all(&ctx.db)
             .await?;
         for r in rows {
-            store::mark_deleted(&ctx.db, r).await?;
+            let r = store::mark_deleted(&ctx.db, r).await?;
+            super::topics::announce_entry(&ctx.db, ctx, &r).await?;
         }
+        ctx.delivery_wakeup.notify_waiters();
         follower::Entity::delete_many()
             .filter(follower::Column::RemoteActorId.eq(actor.row.id))
             .exec(&ctx.db)
@@ -283,7 +285,10 @@ async fn receive_delete(ctx: &Ctx, actor: &RemoteActor, object: &Value) -> AppRe
         ));
     }
     if row.deleted_at.is_none() {
-        store::mark_deleted(&ctx.db, row).await?;
+        let row = store::mark_deleted(&ctx.db, row).await?;
+        if super::topics::announce_entry(&ctx.db, ctx, &row).await? > 0 {
+            ctx.delivery_wakeup.notify_waiters();
+        }
     }
     Ok(())
 }

@@ -9,7 +9,6 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use serde_json::{Value, json};
-use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 use uuid::Uuid;
 
 use super::{
@@ -33,18 +32,16 @@ pub struct Topic {
     pub city_label: Option<String>,
 }
 
-/// The slug of a locality: lower-cased, accents stripped, every run of other characters than
-/// letters and digits (spaces, apostrophes, hyphens) turned into one `-`.
-/// `Villeneuve-d'Ascq` → `villeneuve-d-ascq`, `Besançon` → `besancon`.
+/// The slug of a locality: transliterated to ASCII (`deunicode`: accents stripped, other
+/// scripts romanised, so that the handle is one Mastodon and other servers accept:
+/// `[a-z0-9-]`), lower-cased, every run of other characters than letters and digits (spaces,
+/// apostrophes, hyphens) turned into one `-`.
+/// `Villeneuve-d'Ascq` → `villeneuve-d-ascq`, `Besançon` → `besancon`, `Київ` → `kiyiv`.
 pub fn city_slug(locality: &str) -> String {
     let mut out = String::new();
-    for c in locality
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-    {
-        if c.is_alphanumeric() {
-            out.push(c);
+    for c in deunicode::deunicode(locality).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
         }
@@ -263,18 +260,21 @@ pub fn actor_json(state: &AppState, topic: &Topic, actor: &topic_actor::Model) -
     })
 }
 
-/// Announce an entry from every existing topic actor it matches, to that topic's followers,
-/// through the delivery queue (in the caller's transaction). Only visible, live, federated
-/// entries; each topic announces an entry once per version (a newer `updated` announces
-/// again). The Announce names the entry by its id at its origin. Returns how many Announces
-/// were queued; the caller wakes the delivery worker.
+/// Bring the topics' announces of an entry up to date after any change of it, through the
+/// delivery queue (in the caller's transaction). A visible, live, federated entry is announced
+/// by every existing topic actor it matches, to that topic's followers, once per version (a
+/// newer `updated` announces again); the Announce names the entry by its id at its origin. An
+/// entry that is no longer shown (deleted, removed by a moderator, waiting for review, no
+/// longer federated) has every Announce of it undone (`Undo` of the `Announce`, so a Mastodon
+/// follower's timeline drops the boost). Returns how many activities were queued; the caller
+/// wakes the delivery worker.
 pub async fn announce_entry(
     db: &impl ConnectionTrait,
     state: &AppState,
     row: &entry::Model,
 ) -> Result<usize, DbErr> {
     if row.moderation_state != VISIBLE || row.deleted_at.is_some() || row.do_not_federate {
-        return Ok(0);
+        return withdraw_entry(db, state, row).await;
     }
     let names = entry_topics(row);
     if names.is_empty() {
@@ -344,6 +344,46 @@ pub async fn announce_entry(
 }
 
 /// Visible live entries of a topic, newest first (for its HTML page).
+/// Undo every topic Announce of an entry (see [`announce_entry`]).
+async fn withdraw_entry(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    row: &entry::Model,
+) -> Result<usize, DbErr> {
+    let announced = topic_announce::Entity::find()
+        .filter(topic_announce::Column::EntryApId.eq(&row.ap_id))
+        .order_by_asc(topic_announce::Column::Topic)
+        .all(db)
+        .await?;
+    let mut sent = 0;
+    for a in announced {
+        let topic_id = state.urls.topic(&a.topic);
+        let followers = state.urls.topic_followers(&a.topic);
+        let id = Uuid::now_v7();
+        let doc = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": state.urls.activity(id),
+            "type": "Undo",
+            "actor": topic_id,
+            "object": {
+                "id": state.urls.activity(a.activity_id),
+                "type": "Announce",
+                "actor": topic_id,
+                "object": row.ap_id,
+            },
+            "to": [PUBLIC],
+            "cc": [followers],
+            "published": rfc3339(&Utc::now()),
+        });
+        let act = super::outbox::store(db, id, &doc, true).await?;
+        let inboxes = super::delivery::follower_inboxes(db, topic_id.as_str()).await?;
+        super::delivery::enqueue(db, &act, inboxes, topic_id.as_str()).await?;
+        topic_announce::Entity::delete_by_id(a.id).exec(db).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
 pub async fn matching_entries(
     db: &impl ConnectionTrait,
     topic: &Topic,
@@ -386,8 +426,15 @@ mod tests {
         assert_eq!(city_slug("Besançon"), "besancon");
         assert_eq!(city_slug("Villeneuve-d'Ascq"), "villeneuve-d-ascq");
         assert_eq!(city_slug("  Saint  Étienne "), "saint-etienne");
-        // Combining marks go in every script (ї is і + U+0308).
-        assert_eq!(city_slug("Київ"), "киів");
+        // Other scripts are romanised: handles stay ASCII.
+        assert_eq!(city_slug("Київ"), "kiyiv");
+        assert_eq!(city_slug("Gießen"), "giessen");
+        assert_eq!(city_slug("Łódź"), "lodz");
+        assert!(
+            city_slug("الدار البيضاء")
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-')
+        );
     }
 
     #[test]

@@ -364,6 +364,7 @@ pub async fn delete_local_entry(
     let was_federated = !row.do_not_federate;
     let txn = crate::db::begin_write(&state.db).await?;
     let row = store::mark_deleted(&txn, row).await?;
+    federation::topics::announce_entry(&txn, state, &row).await?;
     if was_federated {
         let a = author(state, org);
         federation::outbox::publish(

@@ -68,7 +68,10 @@ async fn withdraw(state: &AppState, r: entry::Model) -> AppResult<()> {
     let mut a: entry::ActiveModel = r.into();
     a.deleted_at = Set(Some(Utc::now()));
     a.version = Set(version);
-    a.update(&state.db).await?;
+    let row = a.update(&state.db).await?;
+    if crate::federation::topics::announce_entry(&state.db, state, &row).await? > 0 {
+        state.delivery_wakeup.notify_waiters();
+    }
     Ok(())
 }
 
@@ -186,11 +189,10 @@ pub async fn set_state(
     let mut a: entry::ActiveModel = e.into();
     a.moderation_state = Set(new_state.to_string());
     let row = a.update(&state.db).await?;
-    // An entry that becomes visible (approved from the review queue) is announced by its
-    // topics, unless they already announced this version.
-    if new_state == VISIBLE
-        && crate::federation::topics::announce_entry(&state.db, state, &row).await? > 0
-    {
+    // An entry that becomes visible (approved from the review queue, restored) is announced
+    // by its topics, unless they already announced this version; one that is hidden has its
+    // announces undone.
+    if crate::federation::topics::announce_entry(&state.db, state, &row).await? > 0 {
         state.delivery_wakeup.notify_waiters();
     }
     Ok(row)

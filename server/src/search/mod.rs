@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use crate::db::entities::entry;
 use crate::directory::{
-    model::{Entry, Kind, primary_subtag},
+    model::{Entry, Kind},
     store,
     taxonomy::taxonomy,
 };
@@ -167,7 +167,7 @@ pub struct Sql {
 }
 
 impl Sql {
-    fn new(backend: DatabaseBackend) -> Sql {
+    pub fn new(backend: DatabaseBackend) -> Sql {
         Sql {
             backend,
             text: String::new(),
@@ -184,7 +184,7 @@ impl Sql {
         }
     }
 
-    fn push(&mut self, s: &str) {
+    pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
 }
@@ -198,6 +198,23 @@ pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
 }
 
+/// `column` contains `needle` (a plain substring, no pattern characters).
+fn contains(sql: &mut Sql, column: &str, needle: &str) -> String {
+    let n = sql.bind(needle.to_string());
+    match sql.backend {
+        DatabaseBackend::Postgres => format!("strpos({column}, {n}) > 0"),
+        _ => format!("instr({column}, {n}) > 0"),
+    }
+}
+
+fn or_false(conds: Vec<String>) -> String {
+    if conds.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        conds.join(" OR ")
+    }
+}
+
 /// The filters SQL applies (`e` is `entries`), appended as ` AND …`.
 fn sql_filters(p: &SearchParams, sql: &mut Sql) {
     sql.push(" AND e.deleted_at IS NULL AND e.moderation_state = ");
@@ -206,6 +223,24 @@ fn sql_filters(p: &SearchParams, sql: &mut Sql) {
     if let Some(kind) = p.kind {
         let k = sql.bind(kind.as_str());
         sql.push(&format!(" AND e.kind = {k}"));
+    }
+    if let Some(cats) = &p.categories {
+        // `categories` is a JSON array of codes: each wanted code, quoted, is a substring.
+        let conds: Vec<String> = cats
+            .iter()
+            .map(|c| contains(sql, "e.categories", &format!("\"{c}\"")))
+            .collect();
+        sql.push(&format!(" AND ({})", or_false(conds)));
+    }
+    if let Some(lang) = &p.language {
+        // `languages` is a JSON array of BCP-47 tags: `fr` matches `fr` and `fr-BE`, `fr-BE`
+        // only itself (case-insensitively).
+        let lang = lang.to_lowercase();
+        let mut conds = vec![contains(sql, "lower(e.languages)", &format!("\"{lang}\""))];
+        if !lang.contains('-') {
+            conds.push(contains(sql, "lower(e.languages)", &format!("\"{lang}-")));
+        }
+        sql.push(&format!(" AND ({})", or_false(conds)));
     }
     if let Some(c) = &p.country {
         let c = sql.bind(c.clone());
@@ -297,11 +332,6 @@ fn json_list(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap_or_default()
 }
 
-fn language_matches(entry_lang: &str, wanted: &str) -> bool {
-    entry_lang.eq_ignore_ascii_case(wanted)
-        || (!wanted.contains('-') && primary_subtag(entry_lang).eq_ignore_ascii_case(wanted))
-}
-
 /// The filters on the record itself (open now, free, age).
 fn record_matches(p: &SearchParams, entry: &Entry) -> bool {
     match entry {
@@ -324,60 +354,193 @@ fn record_matches(p: &SearchParams, entry: &Entry) -> bool {
     }
 }
 
-/// Top-level category of a code (`legal` for `legal.asylum`).
-fn top_level(code: &str) -> String {
-    let mut current = code.to_string();
-    while let Some(parent) = taxonomy().category(&current).and_then(|c| c.parent.clone()) {
-        current = parent;
+/// Top-level category of a code (`legal` for `legal.asylum`; a code the taxonomy does not
+/// know is its own top level), from a map built once.
+fn top_level(code: &str) -> &str {
+    static TOPS: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
+    let tops = TOPS.get_or_init(|| {
+        let t = taxonomy();
+        t.categories
+            .iter()
+            .map(|c| {
+                let mut current = c.code.clone();
+                while let Some(parent) = t.category(&current).and_then(|c| c.parent.clone()) {
+                    current = parent;
+                }
+                (c.code.clone(), current)
+            })
+            .collect()
+    });
+    tops.get(code).map_or(code, String::as_str)
+}
+
+/// The `FROM … WHERE …` of a search (text match and every SQL filter; `e` has the columns of
+/// `entries`, see [`sqlite`] and [`postgres`]) and its score expression (higher is better).
+fn from_where(p: &SearchParams, backend: DatabaseBackend) -> (Sql, String) {
+    let mut sql = Sql::new(backend);
+    let score = if p.terms.is_empty() {
+        sql.push(match backend {
+            DatabaseBackend::Postgres => " FROM entries e WHERE 1 = 1",
+            _ => " FROM entries_search e WHERE 1 = 1",
+        });
+        "CAST(0 AS DOUBLE PRECISION)".to_string()
+    } else if backend == DatabaseBackend::Postgres {
+        postgres::text_match(&mut sql, &p.terms)
+    } else {
+        sqlite::text_match(&mut sql, &p.terms)
+    };
+    sql_filters(p, &mut sql);
+    (sql, score)
+}
+
+/// Rows of a result with the same kind, country, categories and languages: the facets are
+/// counted over these groups rather than over rows.
+#[derive(Debug, FromQueryResult)]
+struct Group {
+    kind: String,
+    country: Option<String>,
+    categories: String,
+    languages: String,
+    n: i64,
+}
+
+fn count_facets(groups: &[Group]) -> (u64, Facets) {
+    let mut facets = Facets::default();
+    let mut total = 0;
+    for g in groups {
+        let n = u64::try_from(g.n).unwrap_or(0);
+        total += n;
+        *facets.kind.entry(g.kind.clone()).or_default() += n;
+        if let Some(country) = &g.country {
+            *facets.country.entry(country.clone()).or_default() += n;
+        }
+        let categories = json_list(&g.categories);
+        let mut tops: Vec<&str> = categories.iter().map(|c| top_level(c)).collect();
+        tops.sort_unstable();
+        tops.dedup();
+        for t in tops {
+            *facets.category.entry(t.to_string()).or_default() += n;
+        }
+        let mut langs = json_list(&g.languages);
+        langs.sort_unstable();
+        langs.dedup();
+        for l in langs {
+            *facets.language.entry(l).or_default() += n;
+        }
     }
-    current
+    (total, facets)
+}
+
+async fn query_as<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    sql: Sql,
+) -> Result<Vec<T>, DbErr> {
+    db.query_all_raw(Statement::from_sql_and_values(
+        sql.backend,
+        sql.text,
+        sql.values,
+    ))
+    .await?
+    .iter()
+    .map(|row| T::from_query_result(row, ""))
+    .collect()
 }
 
 /// Runs a search.
+///
+/// Without a point and without the filters that need the record (open now, free, age), the
+/// database does everything: one query orders and cuts the page, one counts the result grouped
+/// by (kind, country, categories, languages), from which the total and the facets are summed.
+/// Otherwise the candidates that SQL selects are read (narrow columns, and the record only
+/// when a filter needs it), checked in Rust (exact distance, schedules…), counted, sorted
+/// and cut.
 pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<SearchResult, DbErr> {
     let backend = db.get_database_backend();
-    let mut sql = Sql::new(backend);
-    let data = if p.needs_record() {
-        "e.data"
-    } else {
-        "CAST(NULL AS TEXT)"
-    };
-    let columns = format!(
-        "e.id, e.kind, e.categories, e.languages, e.country, e.latitude, e.longitude, \
-         e.updated, {data} AS data"
-    );
-    if p.terms.is_empty() {
-        sql.push(&format!(
-            "SELECT {columns}, CAST(0 AS DOUBLE PRECISION) AS search_score \
-             FROM entries e WHERE 1 = 1"
-        ));
-    } else if backend == DatabaseBackend::Postgres {
-        postgres::text_match(&mut sql, &columns, &p.terms);
-    } else {
-        sqlite::text_match(&mut sql, &columns, &p.terms);
-    }
-    sql_filters(p, &mut sql);
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend, sql.text, sql.values,
-        ))
-        .await?;
+    let per_page = p.per_page;
+    let offset = p.page.saturating_sub(1).saturating_mul(per_page);
+    let (page, total, facets): (Vec<(Uuid, Option<f64>)>, u64, Facets) =
+        if p.point.is_none() && !p.needs_record() {
+            let (mut sql, score) = from_where(p, backend);
+            // Without text every score is 0: ordering by it would only defeat the index on
+            // `updated`.
+            let by_score = if p.terms.is_empty() {
+                ""
+            } else {
+                "search_score DESC, "
+            };
+            sql.text = format!(
+                "SELECT e.id, {score} AS search_score{} \
+                 ORDER BY {by_score}e.updated DESC, e.id DESC LIMIT {per_page} OFFSET {offset}",
+                sql.text
+            );
+            let ids: Vec<PageRow> = query_as(db, sql).await?;
+            let (mut sql, _) = from_where(p, backend);
+            sql.text = format!(
+                "SELECT e.kind, e.country, e.categories, e.languages, COUNT(*) AS n{} \
+                 GROUP BY e.kind, e.country, e.categories, e.languages",
+                sql.text
+            );
+            let groups: Vec<Group> = query_as(db, sql).await?;
+            let (total, facets) = count_facets(&groups);
+            (
+                ids.into_iter().map(|r| (r.id, None)).collect(),
+                total,
+                facets,
+            )
+        } else {
+            candidates(db, p, offset, per_page).await?
+        };
 
+    let mut rows: HashMap<Uuid, entry::Model> = if page.is_empty() {
+        HashMap::new()
+    } else {
+        entry::Entity::find()
+            .filter(entry::Column::Id.is_in(page.iter().map(|(id, _)| *id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect()
+    };
+    let hits = page
+        .into_iter()
+        .filter_map(|(id, distance_km)| rows.remove(&id).map(|row| Hit { row, distance_km }))
+        .collect();
+    Ok(SearchResult {
+        hits,
+        total,
+        facets,
+    })
+}
+
+#[derive(Debug, FromQueryResult)]
+struct PageRow {
+    id: Uuid,
+}
+
+/// The search with a point or a filter on the record: every candidate SQL selects is checked
+/// here. Returns the page (ids and distances), the total and the facets.
+async fn candidates(
+    db: &impl ConnectionTrait,
+    p: &SearchParams,
+    offset: u64,
+    per_page: u64,
+) -> Result<(Vec<(Uuid, Option<f64>)>, u64, Facets), DbErr> {
+    let backend = db.get_database_backend();
+    let data = match (p.needs_record(), backend) {
+        (false, _) => "CAST(NULL AS TEXT)",
+        (true, DatabaseBackend::Postgres) => "e.data",
+        (true, _) => "(SELECT d.data FROM entries d WHERE d.id = e.id)",
+    };
+    let (mut sql, score) = from_where(p, backend);
+    sql.text = format!(
+        "SELECT e.id, e.kind, e.categories, e.languages, e.country, e.latitude, e.longitude, \
+         e.updated, {data} AS data, {score} AS search_score{}",
+        sql.text
+    );
+    let rows: Vec<Candidate> = query_as(db, sql).await?;
     let mut kept: Vec<(Candidate, Option<f64>)> = Vec::new();
-    for row in rows {
-        let c = Candidate::from_query_result(&row, "")?;
-        if let Some(cats) = &p.categories
-            && !json_list(&c.categories).iter().any(|x| cats.contains(x))
-        {
-            continue;
-        }
-        if let Some(lang) = &p.language
-            && !json_list(&c.languages)
-                .iter()
-                .any(|l| language_matches(l, lang))
-        {
-            continue;
-        }
+    for c in rows {
         let distance = match (&p.point, c.latitude, c.longitude) {
             (Some(g), Some(lat), Some(lon)) => Some(haversine_km(g.lat, g.lon, lat, lon)),
             _ => None,
@@ -400,28 +563,28 @@ pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<Searc
         kept.push((c, distance));
     }
 
-    let mut facets = Facets::default();
+    let mut groups: HashMap<(&str, Option<&str>, &str, &str), i64> = HashMap::new();
     for (c, _) in &kept {
-        *facets.kind.entry(c.kind.clone()).or_default() += 1;
-        if let Some(country) = &c.country {
-            *facets.country.entry(country.clone()).or_default() += 1;
-        }
-        let mut tops: Vec<String> = json_list(&c.categories)
-            .iter()
-            .map(|x| top_level(x))
-            .collect();
-        tops.sort();
-        tops.dedup();
-        for t in tops {
-            *facets.category.entry(t).or_default() += 1;
-        }
-        let mut langs = json_list(&c.languages);
-        langs.sort();
-        langs.dedup();
-        for l in langs {
-            *facets.language.entry(l).or_default() += 1;
-        }
+        *groups
+            .entry((
+                c.kind.as_str(),
+                c.country.as_deref(),
+                c.categories.as_str(),
+                c.languages.as_str(),
+            ))
+            .or_default() += 1;
     }
+    let groups: Vec<Group> = groups
+        .into_iter()
+        .map(|((kind, country, categories, languages), n)| Group {
+            kind: kind.to_string(),
+            country: country.map(str::to_string),
+            categories: categories.to_string(),
+            languages: languages.to_string(),
+            n,
+        })
+        .collect();
+    let (total, facets) = count_facets(&groups);
 
     let by_point = p.point.is_some();
     kept.sort_by(|(a, da), (b, db)| {
@@ -440,36 +603,13 @@ pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<Searc
             .then_with(|| b.updated.cmp(&a.updated))
             .then_with(|| b.id.cmp(&a.id))
     });
-
-    let total = kept.len() as u64;
-    let start =
-        usize::try_from(p.page.saturating_sub(1).saturating_mul(p.per_page)).unwrap_or(usize::MAX);
-    let page: Vec<(Uuid, Option<f64>)> = kept
+    let page = kept
         .iter()
-        .skip(start)
-        .take(usize::try_from(p.per_page).unwrap_or(usize::MAX))
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(per_page).unwrap_or(usize::MAX))
         .map(|(c, d)| (c.id, *d))
         .collect();
-    let mut rows: HashMap<Uuid, entry::Model> = if page.is_empty() {
-        HashMap::new()
-    } else {
-        entry::Entity::find()
-            .filter(entry::Column::Id.is_in(page.iter().map(|(id, _)| *id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect()
-    };
-    let hits = page
-        .into_iter()
-        .filter_map(|(id, distance_km)| rows.remove(&id).map(|row| Hit { row, distance_km }))
-        .collect();
-    Ok(SearchResult {
-        hits,
-        total,
-        facets,
-    })
+    Ok((page, total, facets))
 }
 
 #[cfg(test)]
@@ -496,5 +636,6 @@ mod tests {
     fn top_levels() {
         assert_eq!(top_level("legal.asylum"), "legal");
         assert_eq!(top_level("legal"), "legal");
+        assert_eq!(top_level("not.a.category"), "not.a.category");
     }
 }

@@ -18,9 +18,18 @@ pub const STEMMED_CONFIGS: &[&str] = &[
     "turkish",
 ];
 
-/// `SELECT <columns>, <score> AS search_score FROM … WHERE <text matches>`; the caller appends
-/// ` AND …` filters on `e`.
-pub fn text_match(sql: &mut Sql, columns: &str, terms: &[String]) {
+/// Appends ` FROM … WHERE <text matches>` and returns the score expression (higher is
+/// better); the caller appends ` AND …` filters on `e`.
+pub fn text_match(sql: &mut Sql, terms: &[String]) -> String {
+    let query = tsquery(sql, terms);
+    sql.push(&format!(
+        " FROM entries e, (SELECT {query} AS query) q WHERE e.search_vector @@ q.query"
+    ));
+    "CAST(ts_rank(e.search_vector, q.query) AS DOUBLE PRECISION)".to_string()
+}
+
+/// The tsquery of the words: for each, its `simple` prefix or its stem in any configuration.
+pub fn tsquery(sql: &mut Sql, terms: &[String]) -> String {
     let parts: Vec<String> = terms
         .iter()
         .map(|t| {
@@ -36,10 +45,5 @@ pub fn text_match(sql: &mut Sql, columns: &str, terms: &[String]) {
             format!("({})", alternatives.join(" || "))
         })
         .collect();
-    sql.push(&format!(
-        "SELECT {columns}, CAST(ts_rank(e.search_vector, q.query) AS DOUBLE PRECISION) \
-         AS search_score FROM entries e, (SELECT {} AS query) q \
-         WHERE e.search_vector @@ q.query",
-        parts.join(" && ")
-    ));
+    parts.join(" && ")
 }

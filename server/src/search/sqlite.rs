@@ -13,16 +13,20 @@ pub fn match_expression(terms: &[String]) -> String {
         .join(" ")
 }
 
-/// `SELECT <columns>, <score> AS search_score FROM … WHERE <text matches>` (higher score is
-/// better); the caller appends ` AND …` filters on `e`.
-pub fn text_match(sql: &mut Sql, columns: &str, terms: &[String]) {
+/// Appends ` FROM … WHERE <text matches>` (the FTS5 table joined to `entries_search`, whose
+/// `sid` is its rowid) and returns the score expression (higher is better); the caller
+/// appends ` AND …` filters on `e`.
+pub fn text_match(sql: &mut Sql, terms: &[String]) -> String {
     let m = sql.bind(match_expression(terms));
     sql.push(&format!(
-        "SELECT {columns}, -bm25(entries_fts, 0.0, 10.0, 1.0) AS search_score \
-         FROM entries_fts JOIN entries e ON e.id = entries_fts.entry_id \
+        " FROM entries_fts JOIN entries_search e ON e.sid = entries_fts.rowid \
          WHERE entries_fts MATCH {m}"
     ));
+    SCORE.to_string()
 }
+
+/// `bm25` with names weighing ten times the descriptions, negated (higher is better).
+pub const SCORE: &str = "-bm25(entries_fts, 10.0, 1.0)";
 
 #[cfg(test)]
 mod tests {

@@ -28,6 +28,7 @@ impl MigrationName for Migration {
 const COLUMNS: &[&str] = &[
     "id",
     "kind",
+    "organization_id",
     "local",
     "origin_domain",
     "status",

@@ -507,3 +507,39 @@ both_dbs! {
         assert!(is_listed(&app, "events", &et.ap_id).await);
     }
 }
+
+both_dbs! {
+    /// A moderator removes one of the instance's own entries: the instances that follow it get
+    /// a Delete and stop listing it; editing it while removed sends nothing; restoring it sends
+    /// it again.
+    async fn removing_a_local_entry_reaches_followers(backend: Backend) {
+        let a = TestApp::spawn(backend).await;
+        let b = TestApp::spawn(backend).await;
+        a.create_org(ORG).await;
+        let (a_admin, b_admin) = (admin_token(&a).await, admin_token(&b).await);
+        let editor = a.token_for("editor@a.example", Role::Editor, Some(ORG)).await;
+        follow_accepted(&b, &b_admin, &a, &a_admin).await;
+        let created = crate::federation_network::create_service(&a, &editor, ORG, "Bons alimentaires").await;
+        let id = ap_id(&created);
+        crate::federation_network::wait_listed(&b, "services", &id, |_| true).await;
+
+        let local_id = created["id"].as_str().unwrap();
+        let (status, json) = api(&a, Method::POST, &format!("/api/v1/admin/entries/{local_id}/remove"),
+            Some(&a_admin), Some(json!({"reason": "scam"}))).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        crate::federation_network::wait_unlisted(&b, "services", &id).await;
+
+        // Edited while removed: followers hear nothing of it.
+        let (status, json) = api(&a, Method::PATCH, &format!("/api/v1/services/{local_id}"),
+            Some(&editor), Some(json!({"name": "Bons alimentaires (nouveau)"}))).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        crate::federation_network::settle(&[&a, &b]).await;
+        assert!(!is_listed(&b, "services", &id).await, "an edit of a removed entry federated");
+
+        let (status, json) = api(&a, Method::POST, &format!("/api/v1/admin/entries/{local_id}/restore"),
+            Some(&a_admin), Some(json!({"reason": "checked with the partner"}))).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let back = crate::federation_network::wait_listed(&b, "services", &id, |_| true).await;
+        assert_eq!(back["name"], json!({"fr": "Bons alimentaires (nouveau)"}), "{back}");
+    }
+}

@@ -272,11 +272,13 @@ pub async fn update_local_entry(
     row: entry::Model,
     entry: &Entry,
 ) -> AppResult<entry::Model> {
-    let was_federated = !row.do_not_federate;
+    // An entry a moderator removed stays unknown to followers while its editors change it.
+    let removed = row.moderation_state == store::REMOVED;
+    let was_federated = !row.do_not_federate && !removed;
     let txn = crate::db::begin_write(&state.db).await?;
     let row = store::update(&txn, row, entry, Utc::now()).await?;
     let a = author(state, org);
-    match (was_federated, !entry.safety().do_not_federate) {
+    match (was_federated, !entry.safety().do_not_federate && !removed) {
         (true, true) => {
             let object = entry_object(state, &row, entry, &a);
             federation::outbox::publish(&txn, state, &a.actor, &a.followers, "Update", object)

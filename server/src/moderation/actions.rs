@@ -233,3 +233,45 @@ pub async fn initial_state(
     };
     Ok(if review { PENDING_REVIEW } else { VISIBLE })
 }
+
+/// A local entry that a moderator hides (removes) or shows again (restores) changes for the
+/// instances that follow its organisation too: a `Delete` (Tombstone) when it stops being
+/// shown, a `Create` when it is shown again. Entries that do not federate, and changes that
+/// do not cross between shown and hidden, send nothing.
+pub async fn federate_local_visibility(
+    state: &AppState,
+    row: &entry::Model,
+    was_shown: bool,
+) -> AppResult<()> {
+    let shown = row.moderation_state == VISIBLE || row.moderation_state == LIMITED;
+    if !row.local || row.do_not_federate || row.deleted_at.is_some() || shown == was_shown {
+        return Ok(());
+    }
+    let Some(org_id) = row.organization_id else {
+        return Ok(());
+    };
+    let Some(org) = crate::accounts::find_org_by_id(&state.db, org_id).await? else {
+        return Ok(());
+    };
+    let author = crate::http::entries::author(state, &org);
+    let (kind, object) = if shown {
+        let entry = crate::directory::store::parse(row)?;
+        let object = crate::federation::objects::entry_object(state, row, &entry, &author);
+        ("Create", object)
+    } else {
+        let mut t = crate::federation::objects::tombstone(row);
+        t["deleted"] = serde_json::json!(crate::federation::objects::rfc3339(&Utc::now()));
+        ("Delete", t)
+    };
+    crate::federation::outbox::publish(
+        &state.db,
+        state,
+        &author.actor,
+        &author.followers,
+        kind,
+        object,
+    )
+    .await?;
+    state.delivery_wakeup.notify_waiters();
+    Ok(())
+}

@@ -574,7 +574,9 @@ pub async fn remove(
     reason: Option<&str>,
 ) -> AppResult<entry::Model> {
     let previous = e.moderation_state.clone();
+    let was_shown = previous != REMOVED && previous != PENDING_REVIEW;
     let e = actions::set_state(ctx, e, REMOVED).await?;
+    actions::federate_local_visibility(ctx, &e, was_shown).await?;
     log::record(
         &ctx.db,
         who,
@@ -623,6 +625,7 @@ async fn restore_entry(
     }
     let shown = actions::shown_state(&ctx, &e).await?;
     let e = actions::set_state(&ctx, e, shown).await?;
+    actions::federate_local_visibility(&ctx, &e, false).await?;
     log::record(
         &ctx.db,
         &who,

@@ -11,3 +11,4 @@ mod foundation;
 mod moderation;
 mod search;
 mod topics;
+mod web;

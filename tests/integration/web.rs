@@ -1,8 +1,5 @@
 //! Web pages: interface language (choice, cookie, Accept-Language), right-to-left layout,
 //! fallback notes, security headers and sanitised remote text. Helpers shared with staff.rs.
-// Some helpers are for the staff tests (staff.rs).
-#![allow(dead_code)]
-
 use passerelle::{
     accounts::Role,
     directory::{

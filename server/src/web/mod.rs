@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages, in the reader's language (see [`i18n`]).
 pub mod i18n;
 pub mod security;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -36,6 +37,26 @@ impl Web {
             ("entry.html", include_str!("../../templates/entry.html")),
             ("home.html", include_str!("../../templates/home.html")),
             ("topic.html", include_str!("../../templates/topic.html")),
+            (
+                "staff_bar.html",
+                include_str!("../../templates/staff_bar.html"),
+            ),
+            (
+                "staff_login.html",
+                include_str!("../../templates/staff_login.html"),
+            ),
+            (
+                "staff_home.html",
+                include_str!("../../templates/staff_home.html"),
+            ),
+            (
+                "staff_password.html",
+                include_str!("../../templates/staff_password.html"),
+            ),
+            (
+                "staff_error.html",
+                include_str!("../../templates/staff_error.html"),
+            ),
         ] {
             env.add_template(name, source)?;
         }
@@ -122,6 +143,7 @@ pub fn routes() -> Router {
     Router::new()
         .route("/", get(home))
         .route("/static/style.css", get(style))
+        .merge(staff::routes())
 }
 
 async fn style() -> Response {

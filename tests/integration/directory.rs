@@ -796,8 +796,8 @@ async fn round_trip(backend: Backend, kind: Kind) {
         }
     }
 
-    // Browsers get HTML at the same id.
-    let (status, html) = get_html(&app, &ap_id, None).await;
+    // Browsers get HTML at the same id (a French reader gets the French name).
+    let (status, html) = get_html(&app, &ap_id, Some("fr")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<html"), "{html}");
     assert!(

@@ -9,6 +9,7 @@ mod m20261128_000003_moderation;
 mod m20261128_000004_search;
 mod m20261128_000005_topics;
 mod m20261128_000006_search_rows;
+mod m20261128_000007_staff_sessions;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_search::Migration),
             Box::new(m20261128_000005_topics::Migration),
             Box::new(m20261128_000006_search_rows::Migration),
+            Box::new(m20261128_000007_staff_sessions::Migration),
         ]
     }
 }

@@ -274,6 +274,33 @@ pub async fn create_user(
     Ok(row.insert(db).await?)
 }
 
+/// Replace a user's password; every web session of the user ends.
+pub async fn set_password(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> AppResult<user::Model> {
+    use crate::db::entities::staff_session;
+    if password.chars().count() < 10 {
+        return Err(AppError::field(
+            "password",
+            "must be at least 10 characters",
+        ));
+    }
+    let user = find_user(db, email)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user with email {email:?}")))?;
+    let id = user.id;
+    let mut a: user::ActiveModel = user.into();
+    a.password_hash = Set(hash_password(password)?);
+    let user = a.update(db).await?;
+    staff_session::Entity::delete_many()
+        .filter(staff_session::Column::UserId.eq(id))
+        .exec(db)
+        .await?;
+    Ok(user)
+}
+
 pub async fn find_user(db: &DatabaseConnection, email: &str) -> AppResult<Option<user::Model>> {
     Ok(user::Entity::find()
         .filter(user::Column::Email.eq(email.trim().to_lowercase()))

@@ -33,6 +33,9 @@ pub struct AppInner {
     pub moderation: Arc<crate::moderation::Policy>,
     /// Anonymous reports per client address.
     pub report_limiter: crate::moderation::ratelimit::Limiter,
+    /// Staff sign-in attempts per client address and per account (email address).
+    pub login_ip_limiter: crate::moderation::ratelimit::Limiter,
+    pub login_account_limiter: crate::moderation::ratelimit::Limiter<String>,
 }
 
 /// Shared state of one instance, cheap to clone.
@@ -70,6 +73,14 @@ impl AppState {
             config.moderation.report_burst,
             config.moderation.report_refill_secs,
         );
+        let login_ip_limiter = crate::moderation::ratelimit::Limiter::new(
+            config.web.login_attempts_per_ip,
+            config.web.login_refill_secs,
+        );
+        let login_account_limiter = crate::moderation::ratelimit::Limiter::new(
+            config.web.login_attempts_per_account,
+            config.web.login_refill_secs,
+        );
         Ok(AppState(Arc::new(AppInner {
             db,
             config,
@@ -81,6 +92,8 @@ impl AppState {
             fed: std::sync::OnceLock::new(),
             moderation,
             report_limiter,
+            login_ip_limiter,
+            login_account_limiter,
         })))
     }
 

@@ -21,6 +21,20 @@ pub struct Config {
     pub federation: FederationConfig,
     pub delivery: DeliveryConfig,
     pub moderation: ModerationConfig,
+    pub web: WebConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// How long a staff sign-in lasts, in seconds.
+    pub session_lifetime_secs: u64,
+    /// Sign-in attempts per client address: a burst of this many, then one more every
+    /// `login_refill_secs` seconds.
+    pub login_attempts_per_ip: u32,
+    /// Sign-in attempts per account (email address), likewise.
+    pub login_attempts_per_account: u32,
+    pub login_refill_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -211,6 +225,15 @@ impl Config {
         if self.federation.max_body_bytes < 1024 {
             errors.push("federation.max_body_bytes: must be at least 1024".into());
         }
+        if self.web.session_lifetime_secs < 60 {
+            errors.push("web.session_lifetime_secs: must be at least 60".into());
+        }
+        if self.web.login_attempts_per_ip == 0 || self.web.login_attempts_per_account == 0 {
+            errors.push(
+                "web.login_attempts_per_ip and web.login_attempts_per_account: must be at least 1"
+                    .into(),
+            );
+        }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.server.log_level) {
             errors.push(format!("server.log_level: {e}"));
         }
@@ -301,6 +324,8 @@ mod tests {
         assert!(c.federation.allow_insecure);
         assert!(c.federation.auto_accept_instances.is_empty());
         assert!(c.delivery.run_in_server);
+        assert_eq!(c.web.session_lifetime_secs, 43200);
+        assert_eq!(c.web.login_attempts_per_account, 5);
         assert!(!c.is_postgres());
         // Config::defaults() is the same thing without an environment.
         let d = Config::defaults();
@@ -468,6 +493,18 @@ url = "sqlite://from-file.db"
             ),
             ("[database]\nurl = \"mysql://u@h/db\"\n", "database.url"),
             ("[server]\nlog_format = \"xml\"\n", "server.log_format"),
+            (
+                "[web]\nsession_lifetime_secs = 10\n",
+                "web.session_lifetime_secs",
+            ),
+            (
+                "[web]\nlogin_attempts_per_ip = 0\n",
+                "web.login_attempts_per_ip",
+            ),
+            (
+                "[web]\nlogin_refill_secs = \"soon\"\n",
+                "web.login_refill_secs",
+            ),
             (
                 "[federation]\nallow_insecure = \"maybe\"\n",
                 "federation.allow_insecure",

@@ -89,6 +89,10 @@ enum UserCommand {
         #[arg(long)]
         org: Option<String>,
     },
+    /// Set a staff account's password (for the web sign-in) and end its web sessions. The
+    /// password is read from stdin when it is not a terminal, otherwise generated and printed
+    /// once.
+    SetPassword { email: String },
 }
 
 #[derive(Subcommand)]
@@ -210,6 +214,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let user =
                 accounts::create_user(&state.db, &email, &password, role, org.as_deref()).await?;
             println!("created {} {}", user.role, user.email);
+            if generated {
+                println!("password (shown once): {password}");
+            }
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::SetPassword { email },
+        } => {
+            let state = app::AppState::init(config).await?;
+            let (password, generated) = read_password()?;
+            let user = accounts::set_password(&state.db, &email, &password).await?;
+            println!("password set for {} (web sessions ended)", user.email);
             if generated {
                 println!("password (shown once): {password}");
             }

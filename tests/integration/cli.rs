@@ -273,6 +273,30 @@ async fn admin_workflow(cli: &Cli) {
     let editor = accounts::find_user(&db, "e@b.org").await.unwrap().unwrap();
     assert_eq!(editor.organization_id, Some(org.id));
 
+    // A new password from stdin replaces the old one; too short is refused naming the field.
+    let new_password = "another long passphrase";
+    cli.run_with_stdin(
+        &["user", "set-password", "e@b.org"],
+        Some(&format!("{new_password}\n")),
+    )
+    .await
+    .ok();
+    let editor = accounts::find_user(&db, "e@b.org").await.unwrap().unwrap();
+    assert!(accounts::verify_password(
+        &editor.password_hash,
+        new_password
+    ));
+    assert!(!accounts::verify_password(&editor.password_hash, PASSWORD));
+    cli.run_with_stdin(&["user", "set-password", "e@b.org"], Some("short\n"))
+        .await
+        .fails(1, &["password"]);
+    cli.run_with_stdin(
+        &["user", "set-password", "nobody@b.org"],
+        Some(&format!("{new_password}\n")),
+    )
+    .await
+    .fails(1, &["nobody@b.org"]);
+
     // Unknown role: a usage error from clap.
     cli.run(&["user", "create", "s@b.org", "--role", "superuser"])
         .await

@@ -796,8 +796,8 @@ async fn round_trip(backend: Backend, kind: Kind) {
         }
     }
 
-    // Browsers get HTML at the same id.
-    let (status, html) = get_html(&app, &ap_id, None).await;
+    // Browsers get HTML at the same id (a French reader gets the French name).
+    let (status, html) = get_html(&app, &ap_id, Some("fr")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<html"), "{html}");
     assert!(
@@ -1595,12 +1595,14 @@ both_dbs! {
             let (status, html) = get_html(&app, ap_id, Some(accept)).await;
             assert_eq!(status, StatusCode::OK);
             assert!(html.contains(&format!(r#"<h1 lang="{lang}">{text}</h1>"#)), "{accept}: {html}");
-            assert!(!html.contains("Not available in your language"), "{accept}");
+            // No note about the name (the description, French only, has its own note).
+            assert!(!html.contains("</h1>\n  <p class=\"note\">"), "{accept}: {html}");
         }
         // ...else the organisation's language, saying so.
         let (_, html) = get_html(&app, ap_id, Some("de-DE,de;q=0.9")).await;
         assert!(html.contains(r#"<h1 lang="fr">Épicerie solidaire</h1>"#), "{html}");
-        assert!(html.contains("Not available in your language; shown in fr."), "{html}");
+        // (Fluent isolates the language name with U+2068 … U+2069.)
+        assert!(html.contains("Dieser Text ist auf \u{2068}Französisch\u{2069}."), "{html}");
         // The description exists only in French: shown in French, marked as such.
         let (_, html) = get_html(&app, ap_id, Some("uk")).await;
         assert!(html.contains(r#"<div class="description" lang="fr">"#), "{html}");

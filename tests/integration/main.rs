@@ -10,4 +10,6 @@ mod fixtures;
 mod foundation;
 mod moderation;
 mod search;
+mod staff;
 mod topics;
+mod web;

@@ -375,3 +375,21 @@ pub mod topic_announce {
     }
     no_relations!();
 }
+
+pub mod staff_session {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// SHA-256 (hex) of the cookie's secret; the secret itself is never stored.
+        pub id_hash: String,
+        pub user_id: Uuid,
+        pub csrf_token: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub last_seen_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -1060,6 +1060,11 @@ fn event_when(e: &Event) -> String {
     format!("{span} ({zone})")
 }
 
+/// Days of the week in `lang` (`lun.–ven.`, `Sat, Sun`), for the web pages.
+pub fn days_text(days: &[Weekday], lang: &str) -> String {
+    format_days(days, &Words::for_lang(lang))
+}
+
 /// `Mon–Fri`, `Sat, Sun`, `Mon, Wed–Fri`, `every day`.
 fn format_days(days: &[Weekday], words: &Words) -> String {
     let mut present = [false; 7];

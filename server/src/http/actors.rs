@@ -48,20 +48,28 @@ async fn instance_actor(ctx: Ctx, headers: HeaderMap) -> Response {
 /// Both representations of a negotiated URL must say so, or a shared cache may serve the HTML
 /// to fediverse software (or the JSON to a browser).
 fn vary_accept(mut resp: Response) -> Response {
-    resp.headers_mut().insert(
-        axum::http::header::VARY,
-        axum::http::HeaderValue::from_static("Accept"),
-    );
+    // HTML pages say so already (with Accept-Language and Cookie too).
+    if !resp.headers().contains_key(axum::http::header::VARY) {
+        resp.headers_mut().insert(
+            axum::http::header::VARY,
+            axum::http::HeaderValue::from_static("Accept"),
+        );
+    }
     resp
 }
 
-async fn org_actor(ctx: Ctx, headers: HeaderMap, Path(slug): Path<String>) -> AppResult<Response> {
+async fn org_actor(
+    ctx: Ctx,
+    headers: HeaderMap,
+    reader: crate::web::Reader,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
     let org = accounts::find_org(&ctx.db, &slug)
         .await?
         .ok_or_else(|| AppError::not_found("organisation"))?;
     Ok(match wants(&headers) {
         Wants::ActivityJson => activity_json(&org_actor_json(&ctx, &org)),
-        Wants::Html => vary_accept(crate::web::org_page(&ctx, &headers, &org).await?),
+        Wants::Html => vary_accept(crate::web::org_page(&ctx, &reader, &org).await?),
     })
 }
 
@@ -267,6 +275,7 @@ async fn find_topic(
 async fn topic_actor(
     ctx: Ctx,
     headers: HeaderMap,
+    reader: crate::web::Reader,
     Path(name): Path<String>,
 ) -> AppResult<Response> {
     let (topic, actor) = find_topic(&ctx, &name).await?;
@@ -274,7 +283,7 @@ async fn topic_actor(
         Wants::ActivityJson => {
             activity_json(&crate::federation::topics::actor_json(&ctx, &topic, &actor))
         }
-        Wants::Html => vary_accept(crate::web::topic_page(&ctx, &headers, &topic).await?),
+        Wants::Html => vary_accept(crate::web::topic_page(&ctx, &reader, &topic).await?),
     })
 }
 

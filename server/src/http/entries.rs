@@ -463,20 +463,37 @@ async fn list(
 async fn object_service(
     ctx: Ctx,
     headers: HeaderMap,
+    reader: crate::web::Reader,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    object(ctx, headers, Kind::Service, id).await
+    object(ctx, headers, reader, Kind::Service, id).await
 }
-async fn object_event(ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
-    object(ctx, headers, Kind::Event, id).await
+async fn object_event(
+    ctx: Ctx,
+    headers: HeaderMap,
+    reader: crate::web::Reader,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    object(ctx, headers, reader, Kind::Event, id).await
 }
-async fn object_offer(ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
-    object(ctx, headers, Kind::Offer, id).await
+async fn object_offer(
+    ctx: Ctx,
+    headers: HeaderMap,
+    reader: crate::web::Reader,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    object(ctx, headers, reader, Kind::Offer, id).await
 }
 
 /// An entry at its id: AS JSON for fediverse software (410 Tombstone once deleted; 404 for
 /// entries kept off the fediverse), HTML for browsers.
-async fn object(ctx: Ctx, headers: HeaderMap, kind: Kind, id: String) -> AppResult<Response> {
+async fn object(
+    ctx: Ctx,
+    headers: HeaderMap,
+    reader: crate::web::Reader,
+    kind: Kind,
+    id: String,
+) -> AppResult<Response> {
     let row = load_row(&ctx, kind, &id).await?;
     if hidden_by_moderation(&row) && row.deleted_at.is_none() {
         return Err(AppError::not_found("object"));
@@ -512,7 +529,7 @@ async fn object(ctx: Ctx, headers: HeaderMap, kind: Kind, id: String) -> AppResu
             if row.deleted_at.is_some() {
                 return Err(AppError::NotFound("this entry was deleted".into()));
             }
-            crate::web::entry_page(&ctx, &headers, &row).await
+            crate::web::entry_page(&ctx, &reader, &row).await
         }
     }
 }

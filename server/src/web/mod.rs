@@ -1,11 +1,19 @@
-//! Server-rendered HTML pages.
+//! Server-rendered HTML pages, in the reader's language (see [`i18n`]).
+pub mod i18n;
+pub mod security;
+pub mod staff;
+
+use std::sync::Arc;
+
 use axum::{
     Router,
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderValue, header},
     response::{Html, IntoResponse, Response},
     routing::get,
 };
-use minijinja::{Environment, context};
+use minijinja::{Environment, State, Value, context, value::Kwargs};
+
+pub use i18n::{Reader, text_direction};
 
 use crate::{
     AppState,
@@ -16,26 +24,118 @@ use crate::{
 
 pub struct Web {
     env: Environment<'static>,
+    pub i18n: Arc<i18n::I18n>,
 }
 
 impl Web {
     pub fn new() -> anyhow::Result<Web> {
+        let i18n = Arc::new(i18n::I18n::load()?);
         let mut env = Environment::new();
-        env.add_template("base.html", include_str!("../../templates/base.html"))?;
-        env.add_template("org.html", include_str!("../../templates/org.html"))?;
-        env.add_template("entry.html", include_str!("../../templates/entry.html"))?;
-        env.add_template("home.html", include_str!("../../templates/home.html"))?;
-        env.add_template("topic.html", include_str!("../../templates/topic.html"))?;
-        Ok(Web { env })
+        for (name, source) in [
+            ("base.html", include_str!("../../templates/base.html")),
+            ("org.html", include_str!("../../templates/org.html")),
+            ("entry.html", include_str!("../../templates/entry.html")),
+            ("home.html", include_str!("../../templates/home.html")),
+            ("topic.html", include_str!("../../templates/topic.html")),
+            (
+                "staff_bar.html",
+                include_str!("../../templates/staff_bar.html"),
+            ),
+            (
+                "staff_login.html",
+                include_str!("../../templates/staff_login.html"),
+            ),
+            (
+                "staff_home.html",
+                include_str!("../../templates/staff_home.html"),
+            ),
+            (
+                "staff_password.html",
+                include_str!("../../templates/staff_password.html"),
+            ),
+            (
+                "staff_error.html",
+                include_str!("../../templates/staff_error.html"),
+            ),
+        ] {
+            env.add_template(name, source)?;
+        }
+        // `t("key", name=value, ...)`: the interface text in the page's language (`lang`).
+        let tr = i18n.clone();
+        env.add_function(
+            "t",
+            move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+                let lang = state
+                    .lookup("lang")
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_else(|| i18n::REFERENCE.to_string());
+                let mut args = fluent_bundle::FluentArgs::new();
+                for name in kwargs.args() {
+                    let v: Value = kwargs.get(name)?;
+                    let fv = match i64::try_from(v.clone()) {
+                        Ok(n) if v.is_number() => fluent_bundle::FluentValue::from(n),
+                        _ => fluent_bundle::FluentValue::from(v.to_string()),
+                    };
+                    args.set(name.to_string(), fv);
+                }
+                Ok(tr.text(&lang, key, Some(&args)))
+            },
+        );
+        Ok(Web { env, i18n })
     }
 
-    pub fn render(&self, name: &str, ctx: minijinja::Value) -> AppResult<Response> {
+    /// The interface text `key` in `lang`.
+    pub fn t(&self, lang: &str, key: &str) -> String {
+        self.i18n.text(lang, key, None)
+    }
+
+    /// Render a page for `reader`: `lang`, `dir` and the language switcher are added to `ctx`,
+    /// the security headers to the response, and the language cookie when the reader chose one.
+    pub fn page(
+        &self,
+        state: &AppState,
+        reader: &Reader,
+        name: &str,
+        ctx: Value,
+    ) -> AppResult<Response> {
+        let languages: Vec<Value> = i18n::LANGUAGES
+            .iter()
+            .map(|(code, own)| context! { code => code, name => own, dir => text_direction(code) })
+            .collect();
+        let full = context! {
+            lang => reader.ui,
+            dir => reader.dir(),
+            languages,
+            instance_name => state.config.instance.name,
+            ..ctx
+        };
         let tpl = self
             .env
             .get_template(name)
             .map_err(|e| AppError::Internal(e.into()))?;
-        let html = tpl.render(ctx).map_err(|e| AppError::Internal(e.into()))?;
-        Ok(Html(html).into_response())
+        let html = tpl.render(full).map_err(|e| AppError::Internal(e.into()))?;
+        let mut resp = Html(html).into_response();
+        let h = resp.headers_mut();
+        security::add_headers(h);
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept, Accept-Language, Cookie"),
+        );
+        if let Some(lang) = reader.remember {
+            let cookie = format!(
+                "{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+                i18n::COOKIE,
+                if state.urls.base().scheme() == "https" {
+                    "; Secure"
+                } else {
+                    ""
+                }
+            );
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                h.append(header::SET_COOKIE, v);
+            }
+        }
+        Ok(resp)
     }
 }
 
@@ -43,6 +143,7 @@ pub fn routes() -> Router {
     Router::new()
         .route("/", get(home))
         .route("/static/style.css", get(style))
+        .merge(staff::routes())
 }
 
 async fn style() -> Response {
@@ -62,53 +163,51 @@ async fn style() -> Response {
         .into_response()
 }
 
-/// The reader's language from Accept-Language, among the instance's, else the default.
-pub fn reader_language(headers: &HeaderMap, default: &str) -> String {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|l| l.split(';').next().unwrap_or("").trim().to_string())
-        .filter(|l| !l.is_empty() && l != "*")
-        .unwrap_or_else(|| default.to_string())
+/// The text of a language map best suited to the reader: `(language, text)`.
+fn best(
+    map: &crate::directory::model::LangMap,
+    reader: &Reader,
+    default: &str,
+) -> (String, String) {
+    map.get_best(&reader.preferences(), default)
+        .map(|(l, t)| (l.to_string(), t.to_string()))
+        .unwrap_or_default()
 }
 
-pub fn text_direction(lang: &str) -> &'static str {
-    let primary = lang.split('-').next().unwrap_or("");
-    if ["ar", "fa", "he", "ps", "ur", "ckb", "dv", "yi"].contains(&primary) {
-        "rtl"
-    } else {
-        "ltr"
+/// The visible note for a text shown in a language the reader did not ask for (neither the
+/// interface language nor one of their browser's), if it is.
+fn fallback_note(web: &Web, reader: &Reader, shown: &str) -> Option<String> {
+    use crate::directory::model::primary_subtag;
+    if shown.is_empty()
+        || reader
+            .preferences()
+            .iter()
+            .any(|p| primary_subtag(shown).eq_ignore_ascii_case(primary_subtag(p)))
+    {
+        return None;
     }
+    Some(match web.i18n.language_name(&reader.ui, shown) {
+        Some(name) => web
+            .i18n
+            .text_with(&reader.ui, "fallback-note", &[("language", &name)]),
+        None => web
+            .i18n
+            .text_with(&reader.ui, "fallback-note-code", &[("tag", shown)]),
+    })
 }
 
 pub async fn org_page(
     state: &AppState,
-    headers: &HeaderMap,
+    reader: &Reader,
     org: &organization::Model,
 ) -> AppResult<Response> {
-    let lang = reader_language(headers, &org.default_language);
     let summary = org_summary(org);
-    let (summary_lang, summary_text) = summary
-        .get_best(&[lang.as_str()], &org.default_language)
-        .map(|(l, t)| (l.to_string(), t.to_string()))
-        .unwrap_or_default();
-    let ui = "en";
-    state.web.render(
+    let (summary_lang, summary_text) = best(&summary, reader, &org.default_language);
+    state.web.page(
+        state,
+        reader,
         "org.html",
         context! {
-            lang => ui,
-            dir => text_direction(ui),
-            instance_name => state.config.instance.name,
-            t => context! {
-                skip => "Skip to content",
-                website => "Website",
-                address => "Address",
-                phone => "Phone",
-                languages => "Languages spoken",
-                follow => "Follow from your fediverse account",
-                follow_help => "Copy this handle into the search box of your Mastodon (or other fediverse) app and follow it to see new entries.",
-            },
             org => context! {
                 name => org.name,
                 website => org.website,
@@ -117,7 +216,7 @@ pub async fn org_page(
             },
             summary => summary_text,
             summary_lang => summary_lang,
-            languages => org_languages(org).join(", "),
+            languages_spoken => org_languages(org).join(", "),
             handle => format!("@{}@{}", org.slug, state.urls.domain()),
             actor_url => state.urls.org(&org.slug).to_string(),
         },
@@ -127,10 +226,13 @@ pub async fn org_page(
 /// The HTML page of an entry (local or federated): every public field.
 pub async fn entry_page(
     state: &AppState,
-    headers: &HeaderMap,
+    reader: &Reader,
     row: &crate::db::entities::entry::Model,
 ) -> AppResult<Response> {
     use crate::directory::{model::Entry, store, taxonomy::taxonomy};
+    let web = &state.web;
+    let ui = reader.ui.as_str();
+    let tr = |key: &str| web.t(ui, key);
     let entry = store::parse(row)?.public_view();
     let org = match row.organization_id {
         Some(id) => crate::accounts::find_org_by_id(&state.db, id).await?,
@@ -140,138 +242,141 @@ pub async fn entry_page(
         .as_ref()
         .map(|o| o.default_language.clone())
         .unwrap_or_else(|| state.config.instance.default_language.clone());
-    let lang = reader_language(headers, &default_lang);
-    let (name_lang, name) = entry
-        .name()
-        .get_best(&[lang.as_str()], &default_lang)
-        .map(|(l, t)| (l.to_string(), t.to_string()))
-        .unwrap_or_default();
-    let (description_lang, description) = entry
-        .description()
-        .get_best(&[lang.as_str()], &default_lang)
-        .map(|(l, t)| (l.to_string(), t.to_string()))
-        .unwrap_or_default();
-    let fallback = (crate::directory::model::primary_subtag(&name_lang)
-        != crate::directory::model::primary_subtag(&lang))
-    .then(|| format!("Not available in your language; shown in {name_lang}."));
+    let prefs = reader.preferences();
+    let (name_lang, name) = best(entry.name(), reader, &default_lang);
+    let (description_lang, description) = best(entry.description(), reader, &default_lang);
+    let fallback = fallback_note(web, reader, &name_lang);
+    let description_fallback = (primary(&description_lang) != primary(&name_lang))
+        .then(|| fallback_note(web, reader, &description_lang))
+        .flatten();
     let tax = taxonomy();
     let mut fields: Vec<(String, String)> = Vec::new();
+    let mut field = |key: &str, value: String| fields.push((tr(key), value));
     let cats: Vec<String> = entry
         .categories()
         .iter()
-        .map(|c| tax.label(c, &lang))
+        .map(|c| tax.label(c, ui))
         .collect();
     if !cats.is_empty() {
-        fields.push(("Categories".into(), cats.join(", ")));
+        field("field-categories", cats.join(", "));
     }
     if !entry.languages().is_empty() {
-        fields.push(("Languages".into(), entry.languages().join(", ")));
+        field("field-languages", entry.languages().join(", "));
     }
     let text = |m: &Option<crate::directory::model::LangMap>| {
         m.as_ref().and_then(|m| {
-            m.get_best(&[lang.as_str()], &default_lang)
+            m.get_best(&prefs, &default_lang)
                 .map(|(_, t)| t.to_string())
         })
     };
+    let slug = |s: &str| s.replace(' ', "-");
     match &entry {
         Entry::Service(s) => {
-            fields.push(("Status".into(), s.status.as_str().to_string()));
+            field(
+                "field-status",
+                tr(&format!("service-status-{}", slug(s.status.as_str()))),
+            );
             for sc in &s.schedules {
-                let days: Vec<&str> = sc.byday.iter().map(|d| d.as_str()).collect();
-                fields.push((
-                    "Opening hours".into(),
+                field(
+                    "field-opening-hours",
                     format!(
                         "{} {}–{} ({})",
-                        days.join(" "),
+                        crate::directory::model::days_text(&sc.byday, ui),
                         sc.opens_at,
                         sc.closes_at,
                         sc.timezone
                     ),
-                ));
+                );
             }
             if let Some(t) = text(&s.eligibility) {
-                fields.push(("Who can use it".into(), t));
+                field("field-eligibility", t);
             }
             if s.minimum_age.is_some() || s.maximum_age.is_some() {
-                fields.push((
-                    "Age".into(),
+                field(
+                    "field-age",
                     format!(
                         "{}–{}",
                         s.minimum_age.map(|a| a.to_string()).unwrap_or_default(),
                         s.maximum_age.map(|a| a.to_string()).unwrap_or_default()
                     ),
-                ));
+                );
             }
-            fields.push((
-                "Cost".into(),
+            field(
+                "field-cost",
                 if s.free {
-                    "Free".into()
+                    tr("cost-free")
                 } else {
-                    text(&s.fees_description).unwrap_or_else(|| "Not free".into())
+                    text(&s.fees_description).unwrap_or_else(|| tr("cost-not-free"))
                 },
-            ));
+            );
             if let Some(t) = text(&s.application_process) {
-                fields.push(("How to apply".into(), t));
+                field("field-how-to-apply", t);
             }
             if let Some(t) = text(&s.required_documents) {
-                fields.push(("Documents to bring".into(), t));
+                field("field-documents", t);
             }
             if s.interpretation_available {
-                fields.push(("Interpretation".into(), "Available".into()));
+                field("field-interpretation", tr("interpretation-available"));
             }
             if let Some(t) = text(&s.service_area) {
-                fields.push(("Area served".into(), t));
+                field("field-area-served", t);
             }
             if let Some(u) = &s.url {
-                fields.push(("Website".into(), u.to_string()));
+                field("field-website", u.to_string());
             }
             if let Some(e) = &s.email {
-                fields.push(("Email".into(), e.clone()));
+                field("field-email", e.clone());
             }
             for p in &s.phones {
-                fields.push(("Phone".into(), p.number.clone()));
+                field("field-phone", p.number.clone());
             }
             if let Some(u) = &s.online_url {
-                fields.push(("Online".into(), u.to_string()));
+                field("field-online", u.to_string());
             }
             if let Some(d) = &s.last_verified {
-                fields.push(("Last verified".into(), d.to_string()));
+                field("field-last-verified", d.to_string());
             }
         }
         Entry::Event(e) => {
-            fields.push(("Status".into(), e.status.as_str().to_string()));
-            fields.push((
-                "Starts".into(),
+            field(
+                "field-status",
+                tr(&format!("event-status-{}", slug(e.status.as_str()))),
+            );
+            field(
+                "field-starts",
                 format!("{} ({})", e.start_time.format("%Y-%m-%d %H:%M"), e.timezone),
-            ));
-            fields.push((
-                "Ends".into(),
+            );
+            field(
+                "field-ends",
                 format!("{} ({})", e.end_time.format("%Y-%m-%d %H:%M"), e.timezone),
-            ));
+            );
             if let Some(c) = e.capacity {
-                fields.push(("Places".into(), c.to_string()));
+                field("field-places", c.to_string());
             }
             if let Some(r) = e.remaining_places {
-                fields.push(("Places left".into(), r.to_string()));
+                field("field-places-left", r.to_string());
             }
-            fields.push(("How to join".into(), e.join_mode.as_str().to_string()));
+            field(
+                "field-how-to-join",
+                tr(&format!("join-{}", slug(e.join_mode.as_str()))),
+            );
             if let Some(u) = &e.registration_url {
-                fields.push(("Registration".into(), u.to_string()));
+                field("field-registration", u.to_string());
             }
             if let Some(u) = &e.online_url {
-                fields.push(("Online".into(), u.to_string()));
+                field("field-online", u.to_string());
             }
             if let Some(c) = &e.contact {
-                fields.push(("Contact".into(), c.clone()));
+                field("field-contact", c.clone());
             }
         }
         Entry::Offer(o) => {
-            let helps: Vec<String> = o.help_types.iter().map(|h| tax.label(h, &lang)).collect();
-            fields.push(("Help offered".into(), helps.join(", ")));
-            fields.push((
-                "Area".into(),
+            let helps: Vec<String> = o.help_types.iter().map(|h| tax.label(h, ui)).collect();
+            field("field-help-offered", helps.join(", "));
+            field(
+                "field-area",
                 [
-                    Some(o.area.kind.as_str().to_string()),
+                    Some(tr(&format!("area-{}", o.area.kind.as_str()))),
                     o.area.locality.clone(),
                     o.area.region.clone(),
                     o.area.country.clone(),
@@ -280,34 +385,26 @@ pub async fn entry_page(
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", "),
-            ));
+            );
             if !o.availability.days.is_empty() {
-                fields.push((
-                    "Days".into(),
-                    o.availability
-                        .days
-                        .iter()
-                        .map(|d| d.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ));
+                field(
+                    "field-days",
+                    crate::directory::model::days_text(&o.availability.days, ui),
+                );
             }
             if let Some(t) = text(&o.availability.times) {
-                fields.push(("Times".into(), t));
+                field("field-times", t);
             }
             if let Some(u) = &o.availability.until {
-                fields.push(("Until".into(), u.to_string()));
+                field("field-until", u.to_string());
             }
             if let Some(t) = text(&o.requirements) {
-                fields.push(("Requirements".into(), t));
+                field("field-requirements", t);
             }
-            fields.push((
-                "Contact".into(),
-                "Through the organisation, which puts you in touch.".into(),
-            ));
+            field("field-contact", tr("offer-contact"));
         }
     }
-    let locations: Vec<minijinja::Value> = entry
+    let locations: Vec<Value> = entry
         .locations()
         .into_iter()
         .map(|l| {
@@ -315,50 +412,65 @@ pub async fn entry_page(
                 (Some(lat), Some(lon)) => Some(format!("geo:{lat},{lon}")),
                 _ => None,
             };
-            context! { title => l.name.as_ref().and_then(|n| n.get_best(&[lang.as_str()], &default_lang).map(|(_, t)| t.to_string())).unwrap_or_else(|| "Address".into()), text => l.one_line(), map => map }
+            let title = l
+                .name
+                .as_ref()
+                .and_then(|n| {
+                    n.get_best(&prefs, &default_lang)
+                        .map(|(_, t)| t.to_string())
+                })
+                .unwrap_or_else(|| tr("location-address"));
+            context! { title, text => l.one_line(), map }
         })
         .collect();
     let origin = if row.local {
-        format!(
-            "Published by {} on this instance",
-            org.as_ref().map(|o| o.name.clone()).unwrap_or_default()
+        web.i18n.text_with(
+            ui,
+            "origin-local",
+            &[(
+                "org",
+                org.as_ref().map(|o| o.name.as_str()).unwrap_or_default(),
+            )],
         )
     } else {
-        format!("Published on {} — {}", row.origin_domain, row.ap_id)
+        web.i18n
+            .text_with(ui, "origin-remote", &[("domain", &row.origin_domain)])
     };
     let handle = org
         .as_ref()
         .map(|o| format!("@{}@{}", o.slug, state.urls.domain()));
-    let ui = "en";
-    state.web.render(
+    web.page(
+        state,
+        reader,
         "entry.html",
         context! {
-            lang => ui, dir => text_direction(ui),
-            instance_name => state.config.instance.name,
-            t => context! { skip => "Skip to content" },
-            kind => row.kind, kind_label => row.kind,
-            name, name_lang, description_lang,
-            description => description.split("\n\n").map(str::to_string).collect::<Vec<_>>(),
-            summary => entry.summary_line(&lang, tax),
-            fallback, fields, locations, origin, handle,
-            follow => "Follow from your fediverse account",
-            open_map => "Open in a map application",
+            kind => row.kind,
+            kind_label => tr(&format!("kind-{}", row.kind)),
+            name, name_lang, description_lang, fallback, description_fallback,
+            description => Value::from_safe_string(security::text_to_html(&description)),
+            summary => entry.summary_line(ui, tax),
+            fields, locations, origin, handle,
+            remote_url => (!row.local).then(|| row.ap_id.clone()),
             federated => row.local && !row.do_not_federate,
             ap_id => row.ap_id,
         },
     )
 }
 
+fn primary(tag: &str) -> String {
+    crate::directory::model::primary_subtag(tag).to_ascii_lowercase()
+}
+
 /// The home page: what this instance is, its organisations, the newest entries (local and
 /// federated) and the partner instances it follows.
-async fn home(ctx: crate::app::Ctx, headers: HeaderMap) -> AppResult<Response> {
+async fn home(ctx: crate::app::Ctx, reader: Reader) -> AppResult<Response> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
     use crate::db::entities::{entry, following, organization, remote_actor};
     use crate::directory::{store, taxonomy::taxonomy};
     let state: &AppState = &ctx;
     let default_lang = state.config.instance.default_language.clone();
-    let lang = reader_language(&headers, &default_lang);
+    let lang = reader.ui.clone();
     let orgs = organization::Entity::find()
         .order_by_asc(organization::Column::Name)
         .all(&state.db)
@@ -384,16 +496,12 @@ async fn home(ctx: crate::app::Ctx, headers: HeaderMap) -> AppResult<Response> {
     for r in &rows {
         let Ok(e) = store::parse(r) else { continue };
         let public = e.public_view();
-        let (l, name) = public
-            .name()
-            .get_best(&[lang.as_str()], &default_lang)
-            .map(|(l, t)| (l.to_string(), t.to_string()))
-            .unwrap_or_default();
+        let (l, name) = best(public.name(), &reader, &default_lang);
         let local_url = state.urls.entry(public.kind(), r.id).to_string();
         entries.push(context! {
             name, lang => l,
             url => local_url,
-            kind => r.kind,
+            kind => state.web.t(&lang, &format!("kind-{}", r.kind)),
             summary => public.summary_line(&lang, taxonomy()),
             origin => (!r.local).then(|| r.origin_domain.clone()),
         });
@@ -417,21 +525,12 @@ async fn home(ctx: crate::app::Ctx, headers: HeaderMap) -> AppResult<Response> {
             );
         }
     }
-    let ui = "en";
-    state.web.render(
+    state.web.page(
+        state,
+        &reader,
         "home.html",
         context! {
-            lang => ui, dir => text_direction(ui),
-            instance_name => state.config.instance.name,
             description => state.config.instance.description,
-            t => context! {
-                skip => "Skip to content",
-                organizations => "Organisations",
-                no_orgs => "No organisation yet.",
-                newest => "Newest entries",
-                no_entries => "No entry yet.",
-                partners => "Partner instances",
-            },
             orgs, entries, partners,
         },
     )
@@ -440,39 +539,26 @@ async fn home(ctx: crate::app::Ctx, headers: HeaderMap) -> AppResult<Response> {
 /// The HTML page of a topic actor: what it is, its handle, and its latest matching entries.
 pub async fn topic_page(
     state: &AppState,
-    headers: &HeaderMap,
+    reader: &Reader,
     topic: &crate::federation::topics::Topic,
 ) -> AppResult<Response> {
     use crate::federation::topics;
     let default = state.config.instance.default_language.clone();
-    let lang = reader_language(headers, &default);
+    let lang = reader.ui.clone();
     let rows = topics::matching_entries(&state.db, topic, 50).await?;
     let entries: Vec<minijinja::Value> = rows
         .iter()
         .filter_map(|r| {
             let e = crate::directory::store::parse(r).ok()?;
-            let name = e
-                .name()
-                .get_best(&[lang.as_str()], &default)
-                .map(|(_, t)| t.to_string())
-                .unwrap_or_default();
-            Some(context! { name => name, url => r.url, kind => r.kind, locality => r.locality })
+            let (name_lang, name) = best(e.name(), reader, &default);
+            Some(context! { name, name_lang, url => r.url, kind => r.kind, locality => r.locality })
         })
         .collect();
-    let ui = "en";
-    state.web.render(
+    state.web.page(
+        state,
+        reader,
         "topic.html",
         context! {
-            lang => ui,
-            dir => text_direction(ui),
-            instance_name => state.config.instance.name,
-            t => context! {
-                skip => "Skip to content",
-                follow => "Follow from your fediverse account",
-                follow_help => "Copy this handle into the search box of your Mastodon (or other fediverse) app and follow it: new entries will appear in your home feed.",
-                latest => "Latest entries",
-                none => "No entries yet.",
-            },
             title => topics::display_name(topic, &lang),
             summary => topics::summary(state, topic, &lang),
             entries => entries,

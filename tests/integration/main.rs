@@ -6,6 +6,7 @@ mod cli;
 mod directory;
 mod federation_network;
 mod federation_security;
+mod feeds;
 mod fixtures;
 mod foundation;
 mod moderation;

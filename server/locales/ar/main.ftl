@@ -13,6 +13,8 @@ footer-software = يعمل ببرنامج Passerelle، وهو دليل ضمن ش
 home-organizations = المنظمات
 home-no-organizations = لا توجد منظمات بعد.
 home-newest = أحدث ما نُشر
+home-calendar = تقويم الفعاليات (iCalendar: اشترك فيه من تطبيق التقويم لديك)
+home-atom = المنشورات الجديدة (موجز Atom)
 home-no-entries = لم يُنشر شيء بعد.
 home-partners = الخوادم الشريكة
 

@@ -13,6 +13,8 @@ footer-software = Betrieben mit Passerelle, einem föderierten Verzeichnis
 home-organizations = Organisationen
 home-no-organizations = Noch keine Organisation.
 home-newest = Neueste Einträge
+home-calendar = Veranstaltungskalender (iCalendar: in Ihrer Kalender-App abonnieren)
+home-atom = Neue Einträge (Atom-Feed)
 home-no-entries = Noch kein Eintrag.
 home-partners = Partner-Instanzen
 

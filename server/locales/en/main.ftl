@@ -13,6 +13,8 @@ footer-software = Powered by Passerelle, a federated directory
 home-organizations = Organisations
 home-no-organizations = No organisation yet.
 home-newest = Newest entries
+home-calendar = Calendar of events (iCalendar: subscribe in your calendar app)
+home-atom = New entries (Atom feed)
 home-no-entries = No entry yet.
 home-partners = Partner instances
 

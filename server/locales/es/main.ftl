@@ -13,6 +13,8 @@ footer-software = Funciona con Passerelle, un directorio federado
 home-organizations = Organizaciones
 home-no-organizations = Todavía no hay ninguna organización.
 home-newest = Fichas más recientes
+home-calendar = Calendario de eventos (iCalendar: suscríbete desde tu aplicación de calendario)
+home-atom = Fichas nuevas (canal Atom)
 home-no-entries = Todavía no hay ninguna ficha.
 home-partners = Instancias asociadas
 

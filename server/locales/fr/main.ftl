@@ -13,6 +13,8 @@ footer-software = Propulsé par Passerelle, un annuaire fédéré
 home-organizations = Organisations
 home-no-organizations = Aucune organisation pour l’instant.
 home-newest = Dernières fiches
+home-calendar = Agenda des événements (iCalendar : abonnez-vous depuis votre application d’agenda)
+home-atom = Nouvelles fiches (flux Atom)
 home-no-entries = Aucune fiche pour l’instant.
 home-partners = Instances partenaires
 

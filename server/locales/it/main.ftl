@@ -13,6 +13,8 @@ footer-software = Realizzato con Passerelle, un elenco federato
 home-organizations = Organizzazioni
 home-no-organizations = Ancora nessuna organizzazione.
 home-newest = Schede più recenti
+home-calendar = Calendario degli eventi (iCalendar: iscriviti dalla tua app di calendario)
+home-atom = Nuove schede (feed Atom)
 home-no-entries = Ancora nessuna scheda.
 home-partners = Istanze partner
 

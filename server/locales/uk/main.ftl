@@ -13,6 +13,8 @@ footer-software = Працює на Passerelle — федеративному д
 home-organizations = Організації
 home-no-organizations = Ще немає жодної організації.
 home-newest = Нові записи
+home-calendar = Календар подій (iCalendar: підпишіться у своєму застосунку календаря)
+home-atom = Нові записи (стрічка Atom)
 home-no-entries = Ще немає жодного запису.
 home-partners = Партнерські сервери
 

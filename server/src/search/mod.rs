@@ -84,6 +84,9 @@ pub struct SearchParams {
     /// Services admitting this age.
     pub age: Option<u32>,
     pub origin: Option<OriginFilter>,
+    /// Entries of this local organisation only (not a query parameter: the organisation
+    /// feeds set it).
+    pub organization: Option<Uuid>,
     pub status: StatusFilter,
     /// List endpoints: every status and every event date unless asked otherwise.
     pub list_defaults: bool,
@@ -109,6 +112,7 @@ impl SearchParams {
             free: None,
             age: None,
             origin: None,
+            organization: None,
             status: StatusFilter::Default,
             list_defaults: false,
             page: 1,
@@ -260,6 +264,10 @@ fn sql_filters(p: &SearchParams, sql: &mut Sql) {
             sql.push(&format!(" AND lower(e.origin_domain) = {d}"));
         }
         None => {}
+    }
+    if let Some(org) = p.organization {
+        let o = sql.bind(org);
+        sql.push(&format!(" AND e.organization_id = {o}"));
     }
     match &p.status {
         StatusFilter::Default if !p.list_defaults => sql.push(

@@ -217,6 +217,7 @@ pub async fn org_page(
             summary => summary_text,
             summary_lang => summary_lang,
             languages_spoken => org_languages(org).join(", "),
+            feeds => crate::feeds::org_links(state, org),
             handle => format!("@{}@{}", org.slug, state.urls.domain()),
             actor_url => state.urls.org(&org.slug).to_string(),
         },
@@ -532,6 +533,9 @@ async fn home(ctx: crate::app::Ctx, reader: Reader) -> AppResult<Response> {
         context! {
             description => state.config.instance.description,
             orgs, entries, partners,
+            feeds => crate::feeds::instance_links(state),
+            calendar_url => state.urls.join("feeds/events.ics").to_string(),
+            atom_url => state.urls.join("feeds/entries.atom").to_string(),
         },
     )
 }
@@ -560,6 +564,7 @@ pub async fn topic_page(
         "topic.html",
         context! {
             title => topics::display_name(topic, &lang),
+            feeds => crate::feeds::topic_links(state, topic, &topics::display_name(topic, &lang)),
             summary => topics::summary(state, topic, &lang),
             entries => entries,
             handle => format!("@{}@{}", topic.name, state.urls.domain()),

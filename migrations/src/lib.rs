@@ -8,6 +8,7 @@ mod m20261128_000002_entry_visibility;
 mod m20261128_000003_moderation;
 mod m20261128_000004_search;
 mod m20261128_000005_topics;
+mod m20261201_000006_hsds_id;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_moderation::Migration),
             Box::new(m20261128_000004_search::Migration),
             Box::new(m20261128_000005_topics::Migration),
+            Box::new(m20261201_000006_hsds_id::Migration),
         ]
     }
 }

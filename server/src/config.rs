@@ -21,6 +21,15 @@ pub struct Config {
     pub federation: FederationConfig,
     pub delivery: DeliveryConfig,
     pub moderation: ModerationConfig,
+    pub import: ImportConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Largest import file (HSDS datapackage or JSON, CSV) accepted, in bytes; also the limit
+    /// of the uncompressed content of a zipped datapackage.
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

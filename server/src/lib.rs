@@ -8,6 +8,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod federation;
+pub mod hsds;
 pub mod http;
 pub mod moderation;
 pub mod search;

@@ -8,6 +8,7 @@ mod federation_network;
 mod federation_security;
 mod fixtures;
 mod foundation;
+mod hsds;
 mod moderation;
 mod search;
 mod topics;

@@ -22,6 +22,7 @@ pub fn routes() -> Router {
         .merge(entries::routes())
         .merge(admin::routes())
         .merge(crate::moderation::api::routes())
+        .merge(crate::hsds::routes())
 }
 
 pub fn user_agent(state: &AppState) -> String {

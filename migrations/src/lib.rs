@@ -10,6 +10,7 @@ mod m20261128_000004_search;
 mod m20261128_000005_topics;
 mod m20261128_000006_search_rows;
 mod m20261128_000007_staff_sessions;
+mod m20261128_000008_hsds_id;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_topics::Migration),
             Box::new(m20261128_000006_search_rows::Migration),
             Box::new(m20261128_000007_staff_sessions::Migration),
+            Box::new(m20261128_000008_hsds_id::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     pub moderation: ModerationConfig,
     pub web: WebConfig,
+    pub import: ImportConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -35,6 +36,14 @@ pub struct WebConfig {
     /// Sign-in attempts per account (email address), likewise.
     pub login_attempts_per_account: u32,
     pub login_refill_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Largest import file (HSDS datapackage or JSON, CSV) accepted, in bytes; also the limit
+    /// of the uncompressed content of a zipped datapackage.
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod error;
 pub mod federation;
 pub mod feeds;
+pub mod hsds;
 pub mod http;
 pub mod moderation;
 pub mod search;

@@ -53,6 +53,37 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Import services into an organisation (created or updated, matched by their id in the
+    /// file); prints a report per record. Exits with 1 when a record was refused.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An Open Referral HSDS 3.0 dataset: a datapackage (zip file or directory with
+    /// datapackage.json and CSV tables) or JSON (an array of services, a page of /hsds/services).
+    Hsds {
+        path: PathBuf,
+        /// Slug of the organisation the services belong to.
+        #[arg(long)]
+        org: String,
+        /// Report what would happen without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A CSV file of services in the layout of docs/csv-format.md.
+    Csv {
+        path: PathBuf,
+        /// Slug of the organisation the services belong to.
+        #[arg(long)]
+        org: String,
+        /// Report what would happen without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -240,6 +271,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "API token for {email} (shown once; send it as 'Authorization: Bearer <token>'):"
             );
             println!("{token}");
+            Ok(())
+        }
+        Command::Import { command } => {
+            use passerelle::hsds::import::{Format, import_path};
+            let (format, path, org, dry_run) = match command {
+                ImportCommand::Hsds { path, org, dry_run } => (Format::Hsds, path, org, dry_run),
+                ImportCommand::Csv { path, org, dry_run } => (Format::Csv, path, org, dry_run),
+            };
+            let state = app::AppState::init(config).await?;
+            let report = import_path(&state, &org, format, &path, dry_run).await?;
+            println!("{report}");
+            if report.refused > 0 {
+                anyhow::bail!("{} record(s) refused", report.refused);
+            }
             Ok(())
         }
         Command::Token {

@@ -9,6 +9,7 @@ mod federation_security;
 mod feeds;
 mod fixtures;
 mod foundation;
+mod hsds;
 mod moderation;
 mod search;
 mod staff;

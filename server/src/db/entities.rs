@@ -139,6 +139,8 @@ pub mod entry {
         pub deleted_at: Option<DateTimeUtc>,
         /// `visible`, `limited`, `pending_review` or `removed` (see the moderation module).
         pub moderation_state: String,
+        /// Identifier of the record in the imported HSDS dataset or CSV file it came from.
+        pub hsds_id: Option<String>,
     }
     no_relations!();
 }

@@ -134,6 +134,7 @@ pub async fn insert_with_state(
         updated: Set(origin.updated),
         deleted_at: Set(None),
         moderation_state: Set(moderation_state.to_string()),
+        hsds_id: Set(None),
     }
     .insert(db)
     .await

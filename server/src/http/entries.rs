@@ -9,7 +9,7 @@ use axum::{
     routing::get,
 };
 use chrono::Utc;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -193,12 +193,26 @@ pub async fn create_local_entry(
     org: &organization::Model,
     entry: &Entry,
 ) -> AppResult<entry::Model> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let row = insert_local_entry(&txn, state, org, entry).await?;
+    txn.commit().await?;
+    state.delivery_wakeup.notify_waiters();
+    Ok(row)
+}
+
+/// As [`create_local_entry`], inside the caller's transaction (the caller commits, then wakes
+/// the delivery worker).
+pub async fn insert_local_entry(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    org: &organization::Model,
+    entry: &Entry,
+) -> AppResult<entry::Model> {
     let id = Uuid::now_v7();
     let ap_id = state.urls.entry(entry.kind(), id).to_string();
     let now = Utc::now();
-    let txn = crate::db::begin_write(&state.db).await?;
     let row = store::insert(
-        &txn,
+        txn,
         Origin {
             id,
             ap_id: ap_id.clone(),
@@ -216,11 +230,9 @@ pub async fn create_local_entry(
     if !entry.safety().do_not_federate {
         let a = author(state, org);
         let object = entry_object(state, &row, entry, &a);
-        federation::outbox::publish(&txn, state, &a.actor, &a.followers, "Create", object).await?;
+        federation::outbox::publish(txn, state, &a.actor, &a.followers, "Create", object).await?;
     }
-    federation::topics::announce_entry(&txn, state, &row).await?;
-    txn.commit().await?;
-    state.delivery_wakeup.notify_waiters();
+    federation::topics::announce_entry(txn, state, &row).await?;
     Ok(row)
 }
 
@@ -272,33 +284,46 @@ pub async fn update_local_entry(
     row: entry::Model,
     entry: &Entry,
 ) -> AppResult<entry::Model> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let row = replace_local_entry(&txn, state, org, row, entry).await?;
+    txn.commit().await?;
+    state.delivery_wakeup.notify_waiters();
+    Ok(row)
+}
+
+/// As [`update_local_entry`], inside the caller's transaction (the caller commits, then wakes
+/// the delivery worker).
+pub async fn replace_local_entry(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    org: &organization::Model,
+    row: entry::Model,
+    entry: &Entry,
+) -> AppResult<entry::Model> {
     // An entry a moderator removed stays unknown to followers while its editors change it.
     let removed = row.moderation_state == store::REMOVED;
     let was_federated = !row.do_not_federate && !removed;
-    let txn = crate::db::begin_write(&state.db).await?;
-    let row = store::update(&txn, row, entry, Utc::now()).await?;
+    let row = store::update(txn, row, entry, Utc::now()).await?;
     let a = author(state, org);
     match (was_federated, !entry.safety().do_not_federate && !removed) {
         (true, true) => {
             let object = entry_object(state, &row, entry, &a);
-            federation::outbox::publish(&txn, state, &a.actor, &a.followers, "Update", object)
+            federation::outbox::publish(txn, state, &a.actor, &a.followers, "Update", object)
                 .await?;
         }
         (false, true) => {
             let object = entry_object(state, &row, entry, &a);
-            federation::outbox::publish(&txn, state, &a.actor, &a.followers, "Create", object)
+            federation::outbox::publish(txn, state, &a.actor, &a.followers, "Create", object)
                 .await?;
         }
         (true, false) => {
             let mut t = tombstone(&row);
             t["deleted"] = json!(rfc3339(&Utc::now()));
-            federation::outbox::publish(&txn, state, &a.actor, &a.followers, "Delete", t).await?;
+            federation::outbox::publish(txn, state, &a.actor, &a.followers, "Delete", t).await?;
         }
         (false, false) => {}
     }
-    federation::topics::announce_entry(&txn, state, &row).await?;
-    txn.commit().await?;
-    state.delivery_wakeup.notify_waiters();
+    federation::topics::announce_entry(txn, state, &row).await?;
     Ok(row)
 }
 

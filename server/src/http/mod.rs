@@ -23,6 +23,7 @@ pub fn routes() -> Router {
         .merge(admin::routes())
         .merge(crate::moderation::api::routes())
         .merge(crate::feeds::routes())
+        .merge(crate::hsds::routes())
 }
 
 pub fn user_agent(state: &AppState) -> String {

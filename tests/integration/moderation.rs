@@ -529,7 +529,10 @@ both_dbs! {
         assert_eq!(status, StatusCode::OK, "{json}");
         crate::federation_network::wait_unlisted(&b, "services", &id).await;
 
-        // Edited while removed: followers hear nothing of it.
+        // Edited while removed: followers hear nothing of it. Documents carry whole seconds, and
+        // a follower takes a deleted entry back only with a later `updated` than its deletion:
+        // the edit comes in a later second.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         let (status, json) = api(&a, Method::PATCH, &format!("/api/v1/services/{local_id}"),
             Some(&editor), Some(json!({"name": "Bons alimentaires (nouveau)"}))).await;
         assert_eq!(status, StatusCode::OK, "{json}");

@@ -1,6 +1,6 @@
 //! What each verified activity does.
 use activitypub_federation::fetch::fetch_object_http;
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 use url::Url;
@@ -203,9 +203,7 @@ async fn ingest_entry(
             // removed until a moderator restores it.
             // A deleted entry comes back only with something newer than what was deleted (a
             // withdrawn entry, see `follows::withdraw_unfollowed`, kept its origin's time).
-            // Objects carry whole seconds: compare at that precision, so that an edit made in
-            // the second of the deletion still counts as newer.
-            if row.deleted_at.is_some() && row.updated.trunc_subsecs(0) > updated {
+            if row.deleted_at.is_some() && row.updated > updated {
                 return Ok(None);
             }
             Ok(Some(store::update(&state.db, row, &entry, updated).await?))

@@ -364,6 +364,35 @@ string_enum! {
     }
 }
 
+/// How a set of days is written in short: runs of three or more consecutive days (Monday
+/// first) as one range, other days one by one. Each group is a range of day indexes (0 for
+/// Monday), a single day when `start == end`.
+pub fn day_groups(days: &[Weekday]) -> Vec<std::ops::RangeInclusive<usize>> {
+    let mut present = [false; 7];
+    for d in days {
+        present[d.index()] = true;
+    }
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < 7 {
+        if !present[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i + 1 < 7 && present[i + 1] {
+            i += 1;
+        }
+        if i - start >= 2 {
+            groups.push(start..=i);
+        } else {
+            groups.extend((start..=i).map(|d| d..=d));
+        }
+        i += 1;
+    }
+    groups
+}
+
 impl Weekday {
     /// 0 for Monday … 6 for Sunday.
     pub fn index(&self) -> usize {
@@ -1067,35 +1096,18 @@ pub fn days_text(days: &[Weekday], lang: &str) -> String {
 
 /// `Mon–Fri`, `Sat, Sun`, `Mon, Wed–Fri`, `every day`.
 fn format_days(days: &[Weekday], words: &Words) -> String {
-    let mut present = [false; 7];
-    for d in days {
-        present[d.index()] = true;
-    }
-    if days.is_empty() || present.iter().all(|p| *p) {
+    let groups = day_groups(days);
+    if groups.is_empty() || groups == [0..=6] {
         return words.every_day.to_string();
     }
-    let mut runs: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < 7 {
-        if !present[i] {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i + 1 < 7 && present[i + 1] {
-            i += 1;
-        }
-        match i - start {
-            0 => runs.push(words.days[start].to_string()),
-            1 => {
-                runs.push(words.days[start].to_string());
-                runs.push(words.days[i].to_string());
-            }
-            _ => runs.push(format!("{}–{}", words.days[start], words.days[i])),
-        }
-        i += 1;
-    }
-    runs.join(", ")
+    groups
+        .into_iter()
+        .map(|g| match (*g.start(), *g.end()) {
+            (s, e) if s == e => words.days[s].to_string(),
+            (s, e) => format!("{}–{}", words.days[s], words.days[e]),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The few words summary lines need.

@@ -70,34 +70,14 @@ const DAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 
 /// `Mo-Fr`, `Mo,We,Fr`, `Sa-Mo`; empty for every day.
 pub fn format_days(days: &[Weekday]) -> String {
-    let mut present = [false; 7];
-    for d in days {
-        present[d.index()] = true;
-    }
-    if days.is_empty() {
-        return String::new();
-    }
-    let mut parts = Vec::new();
-    let mut i = 0;
-    while i < 7 {
-        if !present[i] {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i + 1 < 7 && present[i + 1] {
-            i += 1;
-        }
-        if i - start >= 2 {
-            parts.push(format!("{}-{}", DAYS[start], DAYS[i]));
-        } else {
-            for d in DAYS.iter().take(i + 1).skip(start) {
-                parts.push((*d).to_string());
-            }
-        }
-        i += 1;
-    }
-    parts.join(",")
+    crate::directory::model::day_groups(days)
+        .into_iter()
+        .map(|g| match (*g.start(), *g.end()) {
+            (s, e) if s == e => DAYS[s].to_string(),
+            (s, e) => format!("{}-{}", DAYS[s], DAYS[e]),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The compact form of a list of schedules (adjacent schedules on the same days share a group).

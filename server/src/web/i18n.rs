@@ -1,4 +1,4 @@
-//! Interface translation: one Fluent catalogue per language (server/locales/LANG/main.ftl,
+//! Interface translation: one Fluent catalogue per language (server/locales/LANG/*.ftl,
 //! compiled into the binary), the reader's language from `?lang=`, the `lang` cookie,
 //! `Accept-Language` and the instance default, in that order.
 use std::collections::HashMap;
@@ -21,16 +21,9 @@ pub const LANGUAGES: &[(&str, &str)] = &[
     ("uk", "Українська"),
 ];
 
-/// The catalogues, as shipped.
-pub const CATALOGUES: &[(&str, &str)] = &[
-    ("en", include_str!("../../locales/en/main.ftl")),
-    ("fr", include_str!("../../locales/fr/main.ftl")),
-    ("it", include_str!("../../locales/it/main.ftl")),
-    ("es", include_str!("../../locales/es/main.ftl")),
-    ("de", include_str!("../../locales/de/main.ftl")),
-    ("ar", include_str!("../../locales/ar/main.ftl")),
-    ("uk", include_str!("../../locales/uk/main.ftl")),
-];
+/// The catalogues, as shipped: per language, every `server/locales/LANG/*.ftl` in file-name
+/// order (embedded by build.rs).
+pub const CATALOGUES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
 
 /// The reference catalogue: every other one has exactly its keys.
 pub const REFERENCE: &str = "en";
@@ -99,7 +92,7 @@ impl I18n {
 pub fn parse_catalogue(lang: &str, source: &str) -> anyhow::Result<FluentBundle<FluentResource>> {
     let resource = FluentResource::try_new(source.to_string()).map_err(|(_, errors)| {
         anyhow::anyhow!(
-            "locales/{lang}/main.ftl: {}",
+            "locales/{lang}/*.ftl: {}",
             errors
                 .iter()
                 .map(|e| format!("{e} (at byte {}..{})", e.pos.start, e.pos.end))
@@ -113,7 +106,7 @@ pub fn parse_catalogue(lang: &str, source: &str) -> anyhow::Result<FluentBundle<
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     bundle.add_resource(resource).map_err(|errors| {
         anyhow::anyhow!(
-            "locales/{lang}/main.ftl: {}",
+            "locales/{lang}/*.ftl: {}",
             errors
                 .iter()
                 .map(|e| e.to_string())
@@ -301,11 +294,11 @@ mod tests {
             let extra: Vec<_> = keys.difference(&reference).collect();
             assert!(
                 missing.is_empty(),
-                "locales/{lang}/main.ftl lacks {missing:?}"
+                "locales/{lang}/*.ftl lacks {missing:?}"
             );
             assert!(
                 extra.is_empty(),
-                "locales/{lang}/main.ftl has unknown keys {extra:?}"
+                "locales/{lang}/*.ftl has unknown keys {extra:?}"
             );
         }
     }

@@ -31,33 +31,9 @@ impl Web {
     pub fn new() -> anyhow::Result<Web> {
         let i18n = Arc::new(i18n::I18n::load()?);
         let mut env = Environment::new();
-        for (name, source) in [
-            ("base.html", include_str!("../../templates/base.html")),
-            ("org.html", include_str!("../../templates/org.html")),
-            ("entry.html", include_str!("../../templates/entry.html")),
-            ("home.html", include_str!("../../templates/home.html")),
-            ("topic.html", include_str!("../../templates/topic.html")),
-            (
-                "staff_bar.html",
-                include_str!("../../templates/staff_bar.html"),
-            ),
-            (
-                "staff_login.html",
-                include_str!("../../templates/staff_login.html"),
-            ),
-            (
-                "staff_home.html",
-                include_str!("../../templates/staff_home.html"),
-            ),
-            (
-                "staff_password.html",
-                include_str!("../../templates/staff_password.html"),
-            ),
-            (
-                "staff_error.html",
-                include_str!("../../templates/staff_error.html"),
-            ),
-        ] {
+        // Every `templates/*.html`, embedded by build.rs.
+        const TEMPLATES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+        for &(name, source) in TEMPLATES {
             env.add_template(name, source)?;
         }
         // `t("key", name=value, ...)`: the interface text in the page's language (`lang`).

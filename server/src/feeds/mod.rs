@@ -67,131 +67,78 @@ const CALENDAR_PAST_DAYS: i64 = 30;
 
 pub fn routes() -> Router {
     Router::new()
-        .route("/feeds/events.ics", get(instance_calendar))
-        .route("/feeds/search.ics", get(search_calendar))
-        .route("/feeds/organizations/{slug}/events.ics", get(org_calendar))
+        // /feeds/events.ics, search.ics, entries.atom|rss, search.atom|rss
+        .route("/feeds/{file}", get(instance_or_search))
+        // /feeds/organizations/{slug}/events.ics, entries.atom|rss
+        .route("/feeds/organizations/{slug}/{file}", get(organization))
+        // /feeds/categories/{code}/entries.atom|rss
+        .route("/feeds/categories/{code}/{file}", get(category))
         .route(
             "/feeds/entries/{id}/opening-hours.ics",
             get(opening_hours_calendar),
         )
-        .route("/feeds/entries.atom", get(instance_atom))
-        .route("/feeds/entries.rss", get(instance_rss))
-        .route("/feeds/search.atom", get(search_atom))
-        .route("/feeds/search.rss", get(search_rss))
-        .route("/feeds/organizations/{slug}/entries.atom", get(org_atom))
-        .route("/feeds/organizations/{slug}/entries.rss", get(org_rss))
-        .route("/feeds/categories/{code}/entries.atom", get(category_atom))
-        .route("/feeds/categories/{code}/entries.rss", get(category_rss))
 }
 
 type Params = Query<BTreeMap<String, String>>;
 
-async fn instance_calendar(
+async fn instance_or_search(
     ctx: Ctx,
     headers: HeaderMap,
     uri: OriginalUri,
+    Path(file): Path<String>,
     Query(q): Params,
 ) -> AppResult<Response> {
-    calendar(&ctx, &headers, &uri, Scope::Instance, &q).await
+    let scope = match file.split_once('.').map(|(stem, _)| stem) {
+        Some("search") => Scope::Search,
+        _ => Scope::Instance,
+    };
+    serve(&ctx, &headers, &uri, scope, &file, &q).await
 }
 
-async fn search_calendar(
+async fn organization(
     ctx: Ctx,
     headers: HeaderMap,
     uri: OriginalUri,
+    Path((slug, file)): Path<(String, String)>,
     Query(q): Params,
 ) -> AppResult<Response> {
-    calendar(&ctx, &headers, &uri, Scope::Search, &q).await
+    serve(&ctx, &headers, &uri, Scope::Organization(slug), &file, &q).await
 }
 
-async fn org_calendar(
+async fn category(
     ctx: Ctx,
     headers: HeaderMap,
     uri: OriginalUri,
-    Path(slug): Path<String>,
+    Path((code, file)): Path<(String, String)>,
     Query(q): Params,
 ) -> AppResult<Response> {
-    calendar(&ctx, &headers, &uri, Scope::Organization(slug), &q).await
+    serve(&ctx, &headers, &uri, Scope::Category(code), &file, &q).await
 }
 
-async fn instance_atom(
-    ctx: Ctx,
-    headers: HeaderMap,
-    uri: OriginalUri,
-    Query(q): Params,
+/// The document `file` of a scope: `events.ics` (instance and organisation), `entries.atom` and
+/// `entries.rss` (instance, organisation, category), `search.ics`, `search.atom` and
+/// `search.rss` (the search scope); anything else is not found.
+async fn serve(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    uri: &OriginalUri,
+    scope: Scope,
+    file: &str,
+    q: &BTreeMap<String, String>,
 ) -> AppResult<Response> {
-    feed(&ctx, &headers, &uri, Scope::Instance, Format::Atom, &q).await
-}
-
-async fn instance_rss(
-    ctx: Ctx,
-    headers: HeaderMap,
-    uri: OriginalUri,
-    Query(q): Params,
-) -> AppResult<Response> {
-    feed(&ctx, &headers, &uri, Scope::Instance, Format::Rss, &q).await
-}
-
-async fn search_atom(
-    ctx: Ctx,
-    headers: HeaderMap,
-    uri: OriginalUri,
-    Query(q): Params,
-) -> AppResult<Response> {
-    feed(&ctx, &headers, &uri, Scope::Search, Format::Atom, &q).await
-}
-
-async fn search_rss(
-    ctx: Ctx,
-    headers: HeaderMap,
-    uri: OriginalUri,
-    Query(q): Params,
-) -> AppResult<Response> {
-    feed(&ctx, &headers, &uri, Scope::Search, Format::Rss, &q).await
-}
-
-async fn org_atom(
-    ctx: Ctx,
-    headers: HeaderMap,
-    uri: OriginalUri,
-    Path(slug): Path<String>,
-    Query(q): Params,
-) -> AppResult<Response> {
-    let scope = Scope::Organization(slug);
-    feed(&ctx, &headers, &uri, scope, Format::Atom, &q).await
-}
-
-async fn org_rss(
-    ctx: Ctx,
-    headers: HeaderMap,
-    uri: OriginalUri,
-    Path(slug): Path<String>,
-    Query(q): Params,
-) -> AppResult<Response> {
-    let scope = Scope::Organization(slug);
-    feed(&ctx, &headers, &uri, scope, Format::Rss, &q).await
-}
-
-async fn category_atom(
-    ctx: Ctx,
-    headers: HeaderMap,
-    uri: OriginalUri,
-    Path(code): Path<String>,
-    Query(q): Params,
-) -> AppResult<Response> {
-    let scope = Scope::Category(code);
-    feed(&ctx, &headers, &uri, scope, Format::Atom, &q).await
-}
-
-async fn category_rss(
-    ctx: Ctx,
-    headers: HeaderMap,
-    uri: OriginalUri,
-    Path(code): Path<String>,
-    Query(q): Params,
-) -> AppResult<Response> {
-    let scope = Scope::Category(code);
-    feed(&ctx, &headers, &uri, scope, Format::Rss, &q).await
+    let search = matches!(scope, Scope::Search);
+    let calendar_scope = !matches!(scope, Scope::Category(_));
+    match (file, search) {
+        ("events.ics", false) if calendar_scope => calendar(ctx, headers, uri, scope, q).await,
+        ("search.ics", true) => calendar(ctx, headers, uri, scope, q).await,
+        ("entries.atom", false) | ("search.atom", true) => {
+            feed(ctx, headers, uri, scope, Format::Atom, q).await
+        }
+        ("entries.rss", false) | ("search.rss", true) => {
+            feed(ctx, headers, uri, scope, Format::Rss, q).await
+        }
+        _ => Err(AppError::not_found(&format!("feed {file}"))),
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -462,14 +462,21 @@ async fn count_groups(db: &impl ConnectionTrait, p: &SearchParams) -> Result<(u6
         sql.text
     );
     let row = db
-        .query_one_raw(Statement::from_sql_and_values(backend, sql.text, sql.values))
+        .query_one_raw(Statement::from_sql_and_values(
+            backend, sql.text, sql.values,
+        ))
         .await?;
     let text: Option<String> = match row {
         Some(r) => r.try_get("", "groups")?,
         None => None,
     };
     let mut groups = Vec::new();
-    for g in text.as_deref().unwrap_or("").split(RECORD).filter(|g| !g.is_empty()) {
+    for g in text
+        .as_deref()
+        .unwrap_or("")
+        .split(RECORD)
+        .filter(|g| !g.is_empty())
+    {
         let mut f = g.split(UNIT);
         let (Some(kind), Some(country), Some(categories), Some(languages), Some(n)) =
             (f.next(), f.next(), f.next(), f.next(), f.next())
@@ -481,7 +488,8 @@ async fn count_groups(db: &impl ConnectionTrait, p: &SearchParams) -> Result<(u6
             country: (!country.is_empty()).then(|| country.to_string()),
             categories: categories.to_string(),
             languages: languages.to_string(),
-            n: n.parse().map_err(|_| DbErr::Custom(format!("malformed count in {g:?}")))?,
+            n: n.parse()
+                .map_err(|_| DbErr::Custom(format!("malformed count in {g:?}")))?,
         });
     }
     Ok(count_facets(&groups))

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod federation;
+pub mod fuzzing;
 pub mod feeds;
 pub mod hsds;
 pub mod http;

@@ -401,6 +401,13 @@ fn from_where(p: &SearchParams, backend: DatabaseBackend) -> (Sql, String) {
     (sql, score)
 }
 
+/// The SQL of a search's page query and its bound values (for the fuzzer: building it must
+/// not panic, whatever the parameters the parser accepted).
+pub fn sql_for(p: &SearchParams, backend: DatabaseBackend) -> (String, usize) {
+    let (sql, score) = from_where(p, backend);
+    (format!("SELECT e.id, {score}{}", sql.text), sql.values.len())
+}
+
 /// Rows of a result with the same kind, country, categories and languages: the facets are
 /// counted over these groups rather than over rows.
 #[derive(Debug)]

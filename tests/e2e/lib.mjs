@@ -52,8 +52,8 @@ export class T {
    */
   async context(options = {}) {
     const ctx = await this.browser.newContext({ locale: 'en-GB', ...options });
-    ctx.setDefaultTimeout(10_000);
-    ctx.setDefaultNavigationTimeout(15_000);
+    ctx.setDefaultTimeout(20_000);
+    ctx.setDefaultNavigationTimeout(30_000);
     this.contexts.push(ctx);
     ctx.on('page', (page) => this.watch(page));
     return ctx;

@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
     shots: { type: 'string' },
     only: { type: 'string' },
     chromium: { type: 'string', default: process.env.PASSERELLE_E2E_CHROMIUM || '/usr/bin/chromium' },
-    timeout: { type: 'string', default: '90' },
+    timeout: { type: 'string', default: '180' },
   },
 });
 

@@ -36,6 +36,12 @@ enum Command {
     Worker,
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Copy a SQLite instance (database and uploaded files) into a new directory while it
+    /// runs; on PostgreSQL, explains the pg_dump commands instead.
+    Backup {
+        /// A directory that does not exist yet (nothing is ever overwritten).
+        path: PathBuf,
+    },
     /// Fill an empty database with a small multilingual demonstration network, then exit.
     Demo,
     /// Manage organisations.
@@ -188,6 +194,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = passerelle::db::connect(&config).await?;
             passerelle::db::migrate(&db).await?;
             println!("database is up to date");
+            Ok(())
+        }
+        Command::Backup { path } => {
+            let report = passerelle::backup::run(&config, &path).await?;
+            println!("{report}");
             Ok(())
         }
         Command::Demo => {

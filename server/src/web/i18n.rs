@@ -292,7 +292,10 @@ mod tests {
             assert_eq!(keys.len(), ids.len(), "{lang}: a key is defined twice");
             let missing: Vec<_> = reference.difference(&keys).collect();
             let extra: Vec<_> = keys.difference(&reference).collect();
-            assert!(missing.is_empty(), "locales/{lang}/*.ftl lacks {missing:?}");
+            assert!(
+                missing.is_empty(),
+                "locales/{lang}/*.ftl lacks {missing:?}"
+            );
             assert!(
                 extra.is_empty(),
                 "locales/{lang}/*.ftl has unknown keys {extra:?}"

@@ -565,6 +565,8 @@ url = "sqlite://from-file.db"
                 "[federation]\nallow_insecure = \"maybe\"\n",
                 "federation.allow_insecure",
             ),
+            ("[delivery]\nlease_secs = 10\n", "delivery.lease_secs"),
+            ("[metrics]\nenabled = \"yes\"\n", "metrics.enabled"),
         ];
         for (toml, key) in cases {
             let e = load_err(Some(toml), &[]);
@@ -598,6 +600,31 @@ url = "sqlite://from-file.db"
             let e = load_err(None, &[(k, v)]);
             assert!(e.contains(key), "{k}={v}: error {e:?} does not name {key}");
         }
+    }
+
+    #[test]
+    fn secrets_are_not_in_the_debug_output() {
+        let c = load(
+            None,
+            &[
+                (
+                    "PASSERELLE__DATABASE__URL",
+                    "postgres://passerelle:db-secret-pw@db:5432/passerelle",
+                ),
+                ("PASSERELLE__METRICS__TOKEN", "metrics-secret-token"),
+            ],
+        );
+        assert_eq!(c.metrics.token, "metrics-secret-token");
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("db-secret-pw"), "{printed}");
+        assert!(!printed.contains("metrics-secret-token"), "{printed}");
+        assert!(
+            printed.contains("postgres://passerelle:***@db:5432/passerelle"),
+            "{printed}"
+        );
+        assert!(printed.contains("[redacted]"), "{printed}");
+        assert_eq!(c.delivery.lease_secs, 120);
+        assert!(c.metrics.enabled);
     }
 
     #[test]

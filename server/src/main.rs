@@ -54,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage the actors' signing keys.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -130,6 +135,21 @@ enum UserCommand {
     /// password is read from stdin when it is not a terminal, otherwise generated and printed
     /// once.
     SetPassword { email: String },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Replace the key pair of an organisation (its followers get an Update with the new public
+    /// key; works while the servers run), or of the instance actor with --instance (stop every
+    /// passerelle process first, start them again after).
+    Rotate {
+        /// Slug of the organisation.
+        #[arg(required_unless_present = "instance", conflicts_with = "instance")]
+        org: Option<String>,
+        /// The instance actor's key instead.
+        #[arg(long)]
+        instance: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -270,6 +290,27 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("password set for {} (web sessions ended)", user.email);
             if generated {
                 println!("password (shown once): {password}");
+            }
+            Ok(())
+        }
+        Command::Key {
+            command: KeyCommand::Rotate { org, instance },
+        } => {
+            let state = app::AppState::init(config).await?;
+            match org {
+                Some(slug) if !instance => {
+                    passerelle::federation::keys::rotate_org(&state, &slug).await?;
+                    println!(
+                        "new key pair for @{slug}@{}; its followers are sent an Update",
+                        state.urls.domain()
+                    );
+                }
+                _ => {
+                    passerelle::federation::keys::rotate_instance(&state).await?;
+                    println!(
+                        "new key pair for the instance actor; restart every passerelle process of this instance now"
+                    );
+                }
             }
             Ok(())
         }

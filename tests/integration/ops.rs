@@ -862,3 +862,132 @@ async fn no_secret_in_the_logs_of_a_whole_flow() {
         "{out}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Key rotation
+// ---------------------------------------------------------------------------------------------
+
+/// `passerelle key rotate <org>` while the server runs: the actor serves the new public key, an
+/// Update goes to the followers, and what the organisation publishes next is signed with the
+/// new key and accepted by a follower that had cached the old one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_key_rotated_while_serving_keeps_federating() {
+    let a = TestApp::spawn(Backend::Sqlite).await;
+    let b = TestApp::spawn(Backend::Sqlite).await;
+    a.create_org("alpha").await;
+    let (ta, tb) = (admin_token(&a).await, admin_token(&b).await);
+    follow_accepted(&b, &tb, &a, &ta).await;
+    let first = create_service(&a, &ta, "alpha", "Avant la rotation").await;
+    crate::federation_network::wait_listed(
+        &b,
+        "services",
+        first["ap_id"].as_str().unwrap(),
+        |_| true,
+    )
+    .await;
+    let key = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            organization::Entity::find()
+                .filter(organization::Column::Slug.eq("alpha"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let old = key(&a).await;
+
+    let (code, stdout, stderr) = command(&a.db.url, &a.domain, &["key", "rotate", "alpha"]).await;
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let new = key(&a).await;
+    assert_ne!(new.private_key_pem, old.private_key_pem);
+    assert_ne!(new.public_key_pem, old.public_key_pem);
+    let doc: Value = a
+        .get_ap(a.url("/o/alpha").as_str())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        doc["publicKey"]["publicKeyPem"],
+        new.public_key_pem.as_str()
+    );
+    // An Update of the actor, for its followers.
+    let update = passerelle::db::entities::activity::Entity::find()
+        .filter(passerelle::db::entities::activity::Column::Kind.eq("Update"))
+        .filter(
+            passerelle::db::entities::activity::Column::ObjectApId.eq(a.url("/o/alpha").as_str()),
+        )
+        .one(&a.state.db)
+        .await
+        .unwrap()
+        .expect("an Update of the actor");
+    let json: Value = serde_json::from_str(&update.json).unwrap();
+    assert_eq!(
+        json["object"]["publicKey"]["publicKeyPem"],
+        new.public_key_pem.as_str()
+    );
+    let queued = delivery::Entity::find()
+        .filter(delivery::Column::ActivityId.eq(update.id))
+        .count(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1, "the Update goes to the follower");
+
+    // Signed with the new key, accepted by the follower (which fetches the actor again).
+    let second = create_service(&a, &ta, "alpha", "Après la rotation").await;
+    crate::federation_network::wait_listed(
+        &b,
+        "services",
+        second["ap_id"].as_str().unwrap(),
+        |_| true,
+    )
+    .await;
+
+    // The instance key: rotated with every process stopped.
+    let (db, config) = a.stop().await;
+    let before = {
+        let c = passerelle::db::connect(&config).await.unwrap();
+        site::Entity::find_by_id(1)
+            .one(&c)
+            .await
+            .unwrap()
+            .unwrap()
+            .private_key_pem
+    };
+    let (code, stdout, stderr) = command(
+        &db.url,
+        &config.instance.domain,
+        &["key", "rotate", "--instance"],
+    )
+    .await;
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("restart"), "{stdout}");
+    let c = passerelle::db::connect(&config).await.unwrap();
+    let after = site::Entity::find_by_id(1)
+        .one(&c)
+        .await
+        .unwrap()
+        .unwrap()
+        .private_key_pem;
+    assert_ne!(before, after);
+    // Neither or both: a slug and --instance together are refused.
+    let (code, _, stderr) = command(
+        &db.url,
+        &config.instance.domain,
+        &["key", "rotate", "alpha", "--instance"],
+    )
+    .await;
+    assert_eq!(code, Some(2), "{stderr}");
+    let (code, _, _) = command(&db.url, &config.instance.domain, &["key", "rotate"]).await;
+    assert_eq!(code, Some(2));
+    let (code, _, stderr) = command(
+        &db.url,
+        &config.instance.domain,
+        &["key", "rotate", "nobody"],
+    )
+    .await;
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("no organisation nobody"), "{stderr}");
+}

@@ -330,12 +330,37 @@ async fn two_servers_and_a_worker_on_postgres_deliver_each_activity_exactly_once
     );
 
     // The worker dies (SIGKILL) in the middle of a fan-out; another one takes over.
-    let mut more = Vec::new();
+    let mut tasks = Vec::new();
     for i in 0..24 {
+        let (client, token) = (client.clone(), token.clone());
         let port = if i % 2 == 0 { port_a } else { port_b };
-        more.push(publish(&client, port, &token, &format!("Second wave {i}")).await);
+        tasks.push(tokio::spawn(async move {
+            publish(&client, port, &token, &format!("Second wave {i}")).await
+        }));
     }
+    let mut more = Vec::new();
+    for t in tasks {
+        more.push(t.await.unwrap());
+    }
+    // Kill as soon as the fan-out has started.
+    let more_ref = &more;
+    let pg_ref = &pg;
+    eventually(30, || async move {
+        let rows = create_deliveries(pg_ref, more_ref).await;
+        rows.iter().any(|d| d.state == "done").then_some(())
+    })
+    .await
+    .expect("the second fan-out started");
     worker.kill().await;
+    let left = create_deliveries(&pg, &more)
+        .await
+        .iter()
+        .filter(|d| d.state != "done")
+        .count();
+    assert!(
+        left > 0,
+        "the fan-out was over before the worker was killed"
+    );
     let mut worker2 = spawn("worker 2", &config, &["worker"], &[]);
     wait_received(&receivers, &more, &pg).await;
     let rows = create_deliveries(&pg, &more).await;

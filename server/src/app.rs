@@ -36,6 +36,8 @@ pub struct AppInner {
     /// Staff sign-in attempts per client address and per account (email address).
     pub login_ip_limiter: crate::moderation::ratelimit::Limiter,
     pub login_account_limiter: crate::moderation::ratelimit::Limiter<String>,
+    /// Prometheus counters and histograms of this process (`/metrics`).
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// Shared state of one instance, cheap to clone.
@@ -94,6 +96,7 @@ impl AppState {
             report_limiter,
             login_ip_limiter,
             login_account_limiter,
+            metrics: crate::metrics::Metrics::new(),
         })))
     }
 
@@ -203,9 +206,20 @@ impl Application {
 pub fn router(federation: FederationConfig<AppState>) -> Router {
     let state: &AppState = &federation;
     let max_body = state.config.federation.max_body_bytes;
+    let app = state.clone();
     crate::http::routes()
         .merge(crate::federation::inbox::routes(max_body))
         .merge(crate::web::routes())
+        .merge(crate::http::ops::routes())
+        .merge(crate::web::ops::routes())
+        // Innermost: the matched route template, for the outer layer to label metrics with.
+        .route_layer(axum::middleware::from_fn(
+            crate::telemetry::keep_matched_path,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app,
+            crate::telemetry::observe_request,
+        ))
         .layer(FederationMiddleware::new(federation))
 }
 

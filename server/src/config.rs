@@ -23,6 +23,34 @@ pub struct Config {
     pub moderation: ModerationConfig,
     pub web: WebConfig,
     pub import: ImportConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// Access to the Prometheus metrics at `/metrics`.
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` at all.
+    pub enabled: bool,
+    /// When set, `/metrics` asks for `Authorization: Bearer <token>` (from anywhere); when
+    /// empty, it answers only direct loopback connections (no proxy forwarding headers).
+    pub token: String,
+}
+
+impl std::fmt::Debug for MetricsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsConfig")
+            .field("enabled", &self.enabled)
+            .field(
+                "token",
+                &if self.token.is_empty() {
+                    ""
+                } else {
+                    "[redacted]"
+                },
+            )
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -71,11 +99,21 @@ pub struct InstanceConfig {
     pub contact_email: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseConfig {
     pub url: String,
     pub max_connections: u32,
+}
+
+/// The URL's password is never printed.
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &crate::db::redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -127,6 +165,9 @@ pub struct DeliveryConfig {
     pub backoff_max_secs: u64,
     pub max_attempts: u32,
     pub run_in_server: bool,
+    /// How long a claimed delivery stays reserved for the process that claimed it; a process
+    /// that dies mid-send leaves its deliveries to others after this.
+    pub lease_secs: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -230,6 +271,12 @@ impl Config {
         }
         if self.delivery.concurrency == 0 {
             errors.push("delivery.concurrency: must be at least 1".into());
+        }
+        if self.delivery.lease_secs <= self.federation.request_timeout_secs {
+            errors.push(format!(
+                "delivery.lease_secs: must be more than federation.request_timeout_secs ({}), or a slow delivery could be claimed and sent twice",
+                self.federation.request_timeout_secs
+            ));
         }
         if self.federation.max_body_bytes < 1024 {
             errors.push("federation.max_body_bytes: must be at least 1024".into());
@@ -518,6 +565,8 @@ url = "sqlite://from-file.db"
                 "[federation]\nallow_insecure = \"maybe\"\n",
                 "federation.allow_insecure",
             ),
+            ("[delivery]\nlease_secs = 10\n", "delivery.lease_secs"),
+            ("[metrics]\nenabled = \"yes\"\n", "metrics.enabled"),
         ];
         for (toml, key) in cases {
             let e = load_err(Some(toml), &[]);
@@ -551,6 +600,31 @@ url = "sqlite://from-file.db"
             let e = load_err(None, &[(k, v)]);
             assert!(e.contains(key), "{k}={v}: error {e:?} does not name {key}");
         }
+    }
+
+    #[test]
+    fn secrets_are_not_in_the_debug_output() {
+        let c = load(
+            None,
+            &[
+                (
+                    "PASSERELLE__DATABASE__URL",
+                    "postgres://passerelle:db-secret-pw@db:5432/passerelle",
+                ),
+                ("PASSERELLE__METRICS__TOKEN", "metrics-secret-token"),
+            ],
+        );
+        assert_eq!(c.metrics.token, "metrics-secret-token");
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("db-secret-pw"), "{printed}");
+        assert!(!printed.contains("metrics-secret-token"), "{printed}");
+        assert!(
+            printed.contains("postgres://passerelle:***@db:5432/passerelle"),
+            "{printed}"
+        );
+        assert!(printed.contains("[redacted]"), "{printed}");
+        assert_eq!(c.delivery.lease_secs, 120);
+        assert!(c.metrics.enabled);
     }
 
     #[test]

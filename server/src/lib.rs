@@ -2,6 +2,7 @@
 //! ActivityPub. See README.md for running it and FEDERATION.md for the wire format.
 pub mod accounts;
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -12,6 +13,7 @@ pub mod fuzzing;
 pub mod feeds;
 pub mod hsds;
 pub mod http;
+pub mod metrics;
 pub mod moderation;
 pub mod search;
 pub mod telemetry;

@@ -36,6 +36,12 @@ enum Command {
     Worker,
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Copy a SQLite instance (database and uploaded files) into a new directory while it
+    /// runs; on PostgreSQL, explains the pg_dump commands instead.
+    Backup {
+        /// A directory that does not exist yet (nothing is ever overwritten).
+        path: PathBuf,
+    },
     /// Fill an empty database with a small multilingual demonstration network, then exit.
     Demo,
     /// Manage organisations.
@@ -47,6 +53,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage the actors' signing keys.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
     },
     /// Manage API tokens.
     Token {
@@ -127,6 +138,21 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum KeyCommand {
+    /// Replace the key pair of an organisation (its followers get an Update with the new public
+    /// key; works while the servers run), or of the instance actor with --instance (stop every
+    /// passerelle process first, start them again after).
+    Rotate {
+        /// Slug of the organisation.
+        #[arg(required_unless_present = "instance", conflicts_with = "instance")]
+        org: Option<String>,
+        /// The instance actor's key instead.
+        #[arg(long)]
+        instance: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum TokenCommand {
     /// Print a new API bearer token for a user (the last line of stdout).
     Create { email: String },
@@ -188,6 +214,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = passerelle::db::connect(&config).await?;
             passerelle::db::migrate(&db).await?;
             println!("database is up to date");
+            Ok(())
+        }
+        Command::Backup { path } => {
+            let report = passerelle::backup::run(&config, &path).await?;
+            println!("{report}");
             Ok(())
         }
         Command::Demo => {
@@ -259,6 +290,27 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("password set for {} (web sessions ended)", user.email);
             if generated {
                 println!("password (shown once): {password}");
+            }
+            Ok(())
+        }
+        Command::Key {
+            command: KeyCommand::Rotate { org, instance },
+        } => {
+            let state = app::AppState::init(config).await?;
+            match org {
+                Some(slug) if !instance => {
+                    passerelle::federation::keys::rotate_org(&state, &slug).await?;
+                    println!(
+                        "new key pair for @{slug}@{}; its followers are sent an Update",
+                        state.urls.domain()
+                    );
+                }
+                _ => {
+                    passerelle::federation::keys::rotate_instance(&state).await?;
+                    println!(
+                        "new key pair for the instance actor; restart every passerelle process of this instance now"
+                    );
+                }
             }
             Ok(())
         }

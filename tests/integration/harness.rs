@@ -62,6 +62,15 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A SQLite database at `url`, in `dir` (kept as long as the guard lives).
+    pub fn sqlite_in(dir: tempfile::TempDir, url: String) -> TestDb {
+        TestDb {
+            url,
+            pg_name: None,
+            _dir: Some(dir),
+        }
+    }
+
     pub async fn new(backend: Backend) -> TestDb {
         match backend {
             Backend::Sqlite => {

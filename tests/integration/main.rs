@@ -12,6 +12,8 @@ mod fixtures;
 mod foundation;
 mod hsds;
 mod moderation;
+mod ops;
+mod scaleout;
 mod search;
 mod staff;
 mod topics;

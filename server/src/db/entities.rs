@@ -11,7 +11,7 @@ macro_rules! no_relations {
 
 pub mod site {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "site")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -20,12 +20,21 @@ pub mod site {
         pub private_key_pem: String,
         pub created_at: DateTimeUtc,
     }
+    /// Keys, secrets and their hashes are never printed (logs, panics).
+    impl std::fmt::Debug for Model {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("site::Model")
+                .field("id", &self.id)
+                .field("created_at", &self.created_at)
+                .finish_non_exhaustive()
+        }
+    }
     no_relations!();
 }
 
 pub mod organization {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "organizations")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -46,12 +55,23 @@ pub mod organization {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }
+    /// Keys, secrets and their hashes are never printed (logs, panics).
+    impl std::fmt::Debug for Model {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("organization::Model")
+                .field("id", &self.id)
+                .field("slug", &self.slug)
+                .field("name", &self.name)
+                .field("created_at", &self.created_at)
+                .finish_non_exhaustive()
+        }
+    }
     no_relations!();
 }
 
 pub mod user {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "users")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -62,12 +82,24 @@ pub mod user {
         pub organization_id: Option<Uuid>,
         pub created_at: DateTimeUtc,
     }
+    /// Keys, secrets and their hashes are never printed (logs, panics).
+    impl std::fmt::Debug for Model {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("user::Model")
+                .field("id", &self.id)
+                .field("email", &self.email)
+                .field("role", &self.role)
+                .field("organization_id", &self.organization_id)
+                .field("created_at", &self.created_at)
+                .finish_non_exhaustive()
+        }
+    }
     no_relations!();
 }
 
 pub mod api_token {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "api_tokens")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -77,6 +109,18 @@ pub mod api_token {
         pub created_at: DateTimeUtc,
         pub last_used_at: Option<DateTimeUtc>,
         pub revoked_at: Option<DateTimeUtc>,
+    }
+    /// Keys, secrets and their hashes are never printed (logs, panics).
+    impl std::fmt::Debug for Model {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("api_token::Model")
+                .field("id", &self.id)
+                .field("user_id", &self.user_id)
+                .field("created_at", &self.created_at)
+                .field("last_used_at", &self.last_used_at)
+                .field("revoked_at", &self.revoked_at)
+                .finish_non_exhaustive()
+        }
     }
     no_relations!();
 }
@@ -349,7 +393,7 @@ pub mod moderation_log {
 
 pub mod topic_actor {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "topic_actors")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -358,6 +402,16 @@ pub mod topic_actor {
         pub public_key_pem: String,
         pub private_key_pem: String,
         pub created_at: DateTimeUtc,
+    }
+    /// Keys, secrets and their hashes are never printed (logs, panics).
+    impl std::fmt::Debug for Model {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("topic_actor::Model")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("created_at", &self.created_at)
+                .finish_non_exhaustive()
+        }
     }
     no_relations!();
 }
@@ -380,7 +434,7 @@ pub mod topic_announce {
 
 pub mod staff_session {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "staff_sessions")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -392,6 +446,17 @@ pub mod staff_session {
         pub created_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
         pub last_seen_at: DateTimeUtc,
+    }
+    /// Keys, secrets and their hashes are never printed (logs, panics).
+    impl std::fmt::Debug for Model {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("staff_session::Model")
+                .field("id", &self.id)
+                .field("user_id", &self.user_id)
+                .field("created_at", &self.created_at)
+                .field("expires_at", &self.expires_at)
+                .finish_non_exhaustive()
+        }
     }
     no_relations!();
 }

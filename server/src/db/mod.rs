@@ -42,11 +42,40 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
-/// Apply every pending migration.
+/// Apply every pending migration. On PostgreSQL, processes starting together (several
+/// servers and workers) take turns: a session advisory lock, held on a connection of its own,
+/// lets one migrate while the others wait and then find nothing to do.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None)
+    use sea_orm::DatabaseBackend;
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Migrator::up(db, None)
+            .await
+            .context("applying database migrations");
+    }
+    // An arbitrary constant naming "Passerelle's migrations" among advisory locks.
+    const LOCK: i64 = 0x5061_7373_6572_656c; // "Passerel"
+    // Outside the pool, so that a pool of one connection can still migrate.
+    use sea_orm::sqlx::{ConnectOptions, Connection};
+    let mut conn = db
+        .get_postgres_connection_pool()
+        .connect_options()
+        .connect()
         .await
-        .context("applying database migrations")
+        .context("a connection for the migration lock")?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(LOCK)
+        .execute(&mut conn)
+        .await
+        .context("taking the migration lock")?;
+    let result = Migrator::up(db, None)
+        .await
+        .context("applying database migrations");
+    let _ = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(LOCK)
+        .execute(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    result
 }
 
 /// The instance actor's key pair, created on first start.

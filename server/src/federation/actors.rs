@@ -162,12 +162,22 @@ pub fn instance_actor_json(state: &AppState) -> Value {
 }
 
 /// A local actor that signs what it sends (deliveries, signed fetches).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SigningActor {
     pub id: Url,
     pub inbox: Url,
     pub public_key_pem: String,
     pub private_key_pem: String,
+}
+
+/// The private key is never printed.
+impl std::fmt::Debug for SigningActor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningActor")
+            .field("id", &self.id.as_str())
+            .field("inbox", &self.inbox.as_str())
+            .finish_non_exhaustive()
+    }
 }
 
 impl SigningActor {

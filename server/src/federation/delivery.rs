@@ -16,6 +16,7 @@ use sea_orm::{
     QueryFilter, Set, Statement, Value as DbValue,
 };
 use serde::Serialize;
+use tracing::Instrument;
 use url::Url;
 use uuid::Uuid;
 
@@ -28,10 +29,6 @@ use crate::{
     db::entities::{activity, delivery, follower, instance_health, remote_actor},
     urls::domain_of,
 };
-
-/// How long a claimed delivery stays reserved for the worker that claimed it. A worker that
-/// dies mid-send leaves its rows to be claimed again after this.
-const LEASE: Duration = Duration::from_secs(120);
 
 /// Inboxes of the accepted followers of `actor`, shared inboxes preferred, each once.
 pub async fn follower_inboxes(
@@ -110,7 +107,9 @@ pub async fn enqueue(
 pub async fn claim(state: &AppState, limit: u64) -> Result<Vec<delivery::Model>, DbErr> {
     let db = &state.db;
     let now = Utc::now();
-    let lease_end = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+    // How long the claimed rows stay reserved for this process (`delivery.lease_secs`): a
+    // process that dies mid-send leaves them to be claimed again after this.
+    let lease_end = now + chrono::Duration::seconds(state.config.delivery.lease_secs as i64);
     let backend = db.get_database_backend();
     let sql = match backend {
         DatabaseBackend::Postgres => {
@@ -355,6 +354,32 @@ async fn record_health(
 /// Attempt one claimed delivery and record what happened. Returns the outcome.
 pub async fn attempt(state: &AppState, d: delivery::Model) -> anyhow::Result<Outcome> {
     let now = Utc::now();
+    // A claimed batch is attempted a few at a time: renew this row's lease just before
+    // sending, and only if it is still ours (a row whose lease ran out while it waited may
+    // have been claimed by another process, which sends it: we must not).
+    let renewed = now + chrono::Duration::seconds(state.config.delivery.lease_secs as i64);
+    let ours = match d.claimed_until {
+        Some(t) => delivery::Column::ClaimedUntil.eq(t),
+        None => delivery::Column::ClaimedUntil.is_null(),
+    };
+    let kept = delivery::Entity::update_many()
+        .col_expr(
+            delivery::Column::ClaimedUntil,
+            sea_orm::sea_query::Expr::value(renewed),
+        )
+        .filter(delivery::Column::Id.eq(d.id))
+        .filter(delivery::Column::State.eq("pending"))
+        .filter(ours)
+        .exec(&state.db)
+        .await?;
+    if kept.rows_affected != 1 {
+        tracing::debug!("delivery claimed by another process meanwhile: not sent here");
+        return Ok(Outcome::Retry {
+            status: None,
+            error: "claimed by another process".into(),
+            retry_after: None,
+        });
+    }
     // An instance that has been failing is paused: move the delivery after the pause.
     if let Some(h) = health(state, &d.domain).await?
         && let Some(until) = h.retry_after.filter(|u| *u > now)
@@ -381,6 +406,7 @@ pub async fn attempt(state: &AppState, d: delivery::Model) -> anyhow::Result<Out
         .one(&state.db)
         .await?
         .context("delivery of a missing activity")?;
+    tracing::Span::current().record("activity", act.ap_id.as_str());
     let inbox = Url::parse(&d.inbox).context("inbox URL")?;
     let outcome = if !state.config.federation.allow_insecure
         && (inbox.scheme() != "https" || inbox.port().is_some())
@@ -391,7 +417,29 @@ pub async fn attempt(state: &AppState, d: delivery::Model) -> anyhow::Result<Out
         )
     } else {
         let signer = local_signer(state, &d.signer_ap_id).await?;
-        send_signed(state, &signer, &inbox, act.json.into_bytes()).await
+        let started = std::time::Instant::now();
+        let outcome = send_signed(state, &signer, &inbox, act.json.into_bytes()).await;
+        let instance = vec![("instance", d.domain.clone())];
+        state.metrics.observe(
+            "passerelle_delivery_duration_seconds",
+            instance.clone(),
+            started.elapsed(),
+        );
+        let label = match &outcome {
+            Outcome::Delivered(_) => "delivered",
+            Outcome::Rejected(..) => "rejected",
+            Outcome::Retry { .. } => "retry",
+        };
+        state.metrics.inc(
+            "passerelle_delivery_attempts_total",
+            vec![("instance", d.domain.clone()), ("outcome", label.into())],
+        );
+        if label != "delivered" {
+            state
+                .metrics
+                .inc("passerelle_delivery_failures_total", instance);
+        }
+        outcome
     };
     // The backoff counts from the end of the attempt: a slow peer (up to the request timeout)
     // must not eat into it.
@@ -446,13 +494,21 @@ pub async fn run_once(state: &AppState) -> anyhow::Result<usize> {
     let claimed = claim(state, (concurrency * 4) as u64).await?;
     let n = claimed.len();
     futures::stream::iter(claimed)
-        .for_each_concurrent(concurrency, |d| async move {
-            let id = d.id;
-            let inbox = d.inbox.clone();
-            match attempt(state, d).await {
-                Ok(o) => tracing::debug!(%id, %inbox, outcome = ?o, "delivery attempted"),
-                Err(e) => tracing::warn!(%id, %inbox, error = %e, "delivery attempt failed"),
+        .for_each_concurrent(concurrency, |d| {
+            // Every log line of this attempt carries the delivery, its inbox and the activity.
+            let span = tracing::info_span!(
+                "delivery",
+                delivery = %d.id,
+                inbox = %d.inbox,
+                activity = tracing::field::Empty
+            );
+            async move {
+                match attempt(state, d).await {
+                    Ok(o) => tracing::debug!(outcome = ?o, "delivery attempted"),
+                    Err(e) => tracing::warn!(error = %e, "delivery attempt failed"),
+                }
             }
+            .instrument(span)
         })
         .await;
     Ok(n)

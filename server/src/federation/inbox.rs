@@ -22,6 +22,7 @@ use axum::{
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::Value;
+use tracing::Instrument;
 use url::Url;
 
 use super::{
@@ -47,12 +48,61 @@ fn reject(status: StatusCode, reason: impl Into<String>) -> Response {
     (status, axum::Json(serde_json::json!({ "error": reason }))).into_response()
 }
 
+/// What one POST to an inbox turned out to be, for the metrics.
+#[derive(Default)]
+struct Seen {
+    /// The activity's type (bounded: see [`crate::metrics::activity_type_label`]).
+    kind: Option<String>,
+    /// Its id had been received already.
+    duplicate: bool,
+}
+
 async fn inbox(
     ctx: Ctx,
     method: Method,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     body: Bytes,
+) -> Response {
+    // Every log line of this activity carries its id (and its type and actor once known).
+    let span = tracing::info_span!(
+        "inbox",
+        activity = tracing::field::Empty,
+        kind = tracing::field::Empty,
+        actor = tracing::field::Empty
+    );
+    let mut seen = Seen::default();
+    let resp = receive(&ctx, method, uri, headers, body, &mut seen, &span)
+        .instrument(span.clone())
+        .await;
+    let status = resp.status();
+    let outcome = if seen.duplicate {
+        "duplicate"
+    } else if status.is_success() {
+        "accepted"
+    } else if status.is_client_error() {
+        "refused"
+    } else {
+        "failed"
+    };
+    ctx.metrics.inc(
+        "passerelle_inbox_activities_total",
+        vec![
+            ("type", seen.kind.unwrap_or_else(|| "unknown".into())),
+            ("outcome", outcome.into()),
+        ],
+    );
+    resp
+}
+
+async fn receive(
+    ctx: &Ctx,
+    method: Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+    seen: &mut Seen,
+    span: &tracing::Span,
 ) -> Response {
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let window = Duration::from_secs(ctx.config.federation.signature_window_secs);
@@ -77,6 +127,13 @@ async fn inbox(
             );
         }
     };
+    if let Some(id) = activity.get("id").and_then(Value::as_str) {
+        span.record("activity", id);
+    }
+    if let Some(kind) = activity.get("type").and_then(Value::as_str) {
+        span.record("kind", kind);
+        seen.kind = Some(crate::metrics::activity_type_label(kind));
+    }
     let key_owner = match Url::parse(sig.actor_id()) {
         Ok(u) => u,
         Err(_) => return reject(StatusCode::UNAUTHORIZED, "keyId is not a URL"),
@@ -98,7 +155,7 @@ async fn inbox(
         return reject(StatusCode::FORBIDDEN, reason);
     }
     // 3. The key, from the signing actor; fetched again once if it does not verify.
-    let actor = match verify_with_actor(&ctx, &sig, &key_owner, &method, path, &headers).await {
+    let actor = match verify_with_actor(ctx, &sig, &key_owner, &method, path, &headers).await {
         Ok(a) => a,
         Err(resp) => return resp,
     };
@@ -111,7 +168,8 @@ async fn inbox(
         );
     }
     // 5. Domain checks.
-    if let Err(reason) = check_domains(&ctx, &actor, &activity) {
+    span.record("actor", actor.row.ap_id.as_str());
+    if let Err(reason) = check_domains(ctx, &actor, &activity) {
         return reject(StatusCode::BAD_REQUEST, reason);
     }
     // 6. De-duplication.
@@ -128,19 +186,13 @@ async fn inbox(
             Ok(_) => {}
             Err(e) if crate::db::is_unique_violation(&e) => {
                 tracing::debug!(%id, "inbox: replay ignored");
+                seen.duplicate = true;
                 return StatusCode::ACCEPTED.into_response();
             }
             Err(e) => return AppError::from(e).into_response(),
         }
     }
-    let kind = activity
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let span = tracing::info_span!("inbox", activity = activity_id.as_deref().unwrap_or("-"), %kind, actor = %actor.row.ap_id);
-    let _enter = span.enter();
-    match super::handlers::handle(&ctx, &actor, &activity).await {
+    match super::handlers::handle(ctx, &actor, &activity).await {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(e) => {
             // A refused activity may be sent again once corrected: forget its id.

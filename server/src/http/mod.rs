@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod entries;
 pub mod negotiate;
+pub mod ops;
 pub mod search;
 pub mod wellknown;
 

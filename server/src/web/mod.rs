@@ -1,5 +1,6 @@
 //! Server-rendered HTML pages, in the reader's language (see [`i18n`]).
 pub mod i18n;
+pub mod ops;
 pub mod security;
 pub mod staff;
 

@@ -78,7 +78,7 @@ fn cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValu
 }
 
 /// A staff page: never cached, with the page's cookies.
-fn staff_page(
+pub(crate) fn staff_page(
     state: &AppState,
     reader: &Reader,
     status: StatusCode,

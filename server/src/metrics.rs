@@ -1,12 +1,25 @@
-//! Prometheus metrics of one instance, served at `/metrics` in the text exposition format
-//! (version 0.0.4). A small registry of our own: counters and histograms keyed by a family
-//! name and a label set, plus gauges read from the database when scraped. Label values are
-//! bounded by construction (route templates, activity types from a fixed list, instance
-//! domains we deliver to), never raw paths or ids.
-use std::{collections::BTreeMap, fmt::Write as _, sync::Mutex, time::Duration};
+//! Prometheus metrics of one instance, served at `/metrics` in the OpenMetrics text format, by
+//! the `prometheus-client` crate: counters and histograms keyed by a family name and a label
+//! set, plus gauges read from the database when scraped. Label values are bounded by
+//! construction (route templates, activity types from a fixed list, instance domains we
+//! deliver to), never raw paths or ids.
+use std::{
+    collections::HashMap,
+    sync::{Mutex, atomic::AtomicU64},
+    time::Duration,
+};
+
+use prometheus_client::{
+    encoding::text::encode,
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
 
 /// A label set, in a fixed order per family.
 pub type Labels = Vec<(&'static str, String)>;
+
+/// The content type of [`Metrics::render`]'s output.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 13] = [
@@ -18,16 +31,6 @@ enum Kind {
     Counter,
     Gauge,
     Histogram,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Counter => "counter",
-            Kind::Gauge => "gauge",
-            Kind::Histogram => "histogram",
-        }
-    }
 }
 
 /// Every family we export, with its help text (the order of the output).
@@ -89,151 +92,143 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
     ),
 ];
 
-#[derive(Clone, Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+type Histograms = Family<Labels, Histogram, fn() -> Histogram>;
+type Gauges = Family<Labels, Gauge<f64, AtomicU64>>;
+
+fn histogram() -> Histogram {
+    Histogram::new(BUCKETS)
 }
 
-/// The counters and histograms of one instance (per process; each process is scraped apart).
-#[derive(Default)]
+/// The counters, histograms and gauges of one instance (per process; each process is scraped
+/// apart).
 pub struct Metrics {
-    counters: Mutex<BTreeMap<(&'static str, Labels), u64>>,
-    histograms: Mutex<BTreeMap<(&'static str, Labels), Histogram>>,
+    registry: Registry,
+    counters: HashMap<&'static str, Family<Labels, Counter>>,
+    histograms: HashMap<&'static str, Histograms>,
+    gauges: HashMap<&'static str, Gauges>,
+    /// Held while the gauges are replaced and the registry encoded.
+    scrape: Mutex<()>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
 }
 
 impl Metrics {
     pub fn new() -> Metrics {
-        Metrics::default()
+        let mut registry = Registry::default();
+        let mut counters = HashMap::new();
+        let mut histograms = HashMap::new();
+        let mut gauges = HashMap::new();
+        for &(name, kind, help) in FAMILIES {
+            match kind {
+                Kind::Counter => {
+                    let family = Family::<Labels, Counter>::default();
+                    // The encoder appends `_total` to a counter's name.
+                    let base = name.strip_suffix("_total").unwrap_or(name);
+                    registry.register(base, help.trim_end_matches('.'), family.clone());
+                    counters.insert(name, family);
+                }
+                Kind::Histogram => {
+                    let family = Histograms::new_with_constructor(histogram);
+                    registry.register(name, help.trim_end_matches('.'), family.clone());
+                    histograms.insert(name, family);
+                }
+                Kind::Gauge => {
+                    let family = Gauges::default();
+                    registry.register(name, help.trim_end_matches('.'), family.clone());
+                    gauges.insert(name, family);
+                }
+            }
+        }
+        Metrics {
+            registry,
+            counters,
+            histograms,
+            gauges,
+            scrape: Mutex::new(()),
+        }
     }
 
     /// Add one to a counter.
     pub fn inc(&self, family: &'static str, labels: Labels) {
-        debug_assert!(
-            FAMILIES
-                .iter()
-                .any(|(n, k, _)| *n == family && *k == Kind::Counter)
-        );
-        let mut c = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        *c.entry((family, labels)).or_insert(0) += 1;
+        match self.counters.get(family) {
+            Some(f) => {
+                f.get_or_create(&escaped(labels)).inc();
+            }
+            None => debug_assert!(false, "{family} is not a counter"),
+        }
     }
 
     /// Record one observation in a histogram.
     pub fn observe(&self, family: &'static str, labels: Labels, value: Duration) {
-        debug_assert!(
-            FAMILIES
-                .iter()
-                .any(|(n, k, _)| *n == family && *k == Kind::Histogram)
-        );
-        let v = value.as_secs_f64();
-        let mut h = self.histograms.lock().unwrap_or_else(|e| e.into_inner());
-        let h = h.entry((family, labels)).or_default();
-        for (i, b) in BUCKETS.iter().enumerate() {
-            if v <= *b {
-                h.counts[i] += 1;
-            }
+        match self.histograms.get(family) {
+            Some(f) => f
+                .get_or_create(&escaped(labels))
+                .observe(value.as_secs_f64()),
+            None => debug_assert!(false, "{family} is not a histogram"),
         }
-        h.count += 1;
-        h.sum += v;
     }
 
-    /// The current value of a counter (tests and the admin page read it).
+    /// The sum of a counter's series whose labels include `labels` (tests read it), from the
+    /// exposition itself.
     pub fn counter(&self, family: &str, labels: &[(&str, &str)]) -> u64 {
-        let c = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        c.iter()
-            .filter(|((f, l), _)| *f == family && matches(l, labels))
-            .map(|(_, v)| *v)
+        let text = self.render(&[]);
+        let wanted: Vec<String> = labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+            .collect();
+        text.lines()
+            .filter_map(|line| {
+                let (series, value) = line.rsplit_once(' ')?;
+                let rest = series.strip_prefix(family)?;
+                let inside = rest.strip_prefix('{')?.strip_suffix('}').unwrap_or("");
+                let have: Vec<&str> = inside.split(',').collect();
+                wanted
+                    .iter()
+                    .all(|w| have.contains(&w.as_str()))
+                    .then(|| value.parse::<f64>().ok())?
+            })
+            .map(|v| v as u64)
             .sum()
     }
 
-    /// Everything, in the Prometheus text format, with `gauges` (read at scrape time) added.
+    /// Everything, in the OpenMetrics text format ([`CONTENT_TYPE`]), with `gauges` (read at
+    /// scrape time) replacing the previous scrape's.
     pub fn render(&self, gauges: &[(&'static str, Labels, f64)]) -> String {
-        let counters = self
-            .counters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let histograms = self
-            .histograms
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let mut out = String::new();
-        for (name, kind, help) in FAMILIES {
-            let _ = writeln!(out, "# HELP {name} {help}");
-            let _ = writeln!(out, "# TYPE {name} {}", kind.name());
-            match kind {
-                Kind::Counter => {
-                    for ((_, labels), v) in counters.iter().filter(|((f, _), _)| f == name) {
-                        let _ = writeln!(out, "{name}{} {v}", label_text(labels, None));
+        let _scrape = self.scrape.lock().unwrap_or_else(|e| e.into_inner());
+        if !gauges.is_empty() {
+            for family in self.gauges.values() {
+                family.clear();
+            }
+            for (name, labels, value) in gauges {
+                match self.gauges.get(name) {
+                    Some(f) => {
+                        f.get_or_create(labels).set(*value);
                     }
-                }
-                Kind::Gauge => {
-                    for (_, labels, v) in gauges.iter().filter(|(f, _, _)| f == name) {
-                        let _ = writeln!(out, "{name}{} {}", label_text(labels, None), num(*v));
-                    }
-                }
-                Kind::Histogram => {
-                    for ((_, labels), h) in histograms.iter().filter(|((f, _), _)| f == name) {
-                        for (i, b) in BUCKETS.iter().enumerate() {
-                            let le = num(*b);
-                            let _ = writeln!(
-                                out,
-                                "{name}_bucket{} {}",
-                                label_text(labels, Some(&le)),
-                                h.counts[i]
-                            );
-                        }
-                        let _ = writeln!(
-                            out,
-                            "{name}_bucket{} {}",
-                            label_text(labels, Some("+Inf")),
-                            h.count
-                        );
-                        let l = label_text(labels, None);
-                        let _ = writeln!(out, "{name}_sum{l} {}", num(h.sum));
-                        let _ = writeln!(out, "{name}_count{l} {}", h.count);
-                    }
+                    None => debug_assert!(false, "{name} is not a gauge"),
                 }
             }
+        }
+        let mut out = String::new();
+        if let Err(e) = encode(&mut out, &self.registry) {
+            tracing::warn!(error = %e, "metrics: encoding failed");
         }
         out
     }
 }
 
-fn matches(have: &Labels, want: &[(&str, &str)]) -> bool {
-    want.iter()
-        .all(|(k, v)| have.iter().any(|(hk, hv)| hk == k && hv == v))
-}
-
-fn num(v: f64) -> String {
-    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
+/// Label values as the text format writes them (the encoder writes them as given).
+fn escaped(labels: Labels) -> Labels {
+    labels.into_iter().map(|(k, v)| (k, escape(&v))).collect()
 }
 
 fn escape(v: &str) -> String {
     v.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
-}
-
-fn label_text(labels: &Labels, le: Option<&str>) -> String {
-    let mut parts: Vec<String> = labels
-        .iter()
-        .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
-        .collect();
-    if let Some(le) = le {
-        parts.push(format!("le=\"{le}\""));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{{{}}}", parts.join(","))
-    }
 }
 
 /// The activity types we count by name; anything else is counted as `other`.
@@ -289,13 +284,24 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("route=\"a\\\"b\",le=\"0.025\"} 0\n"),
+            text.contains("{le=\"0.025\",method=\"GET\",route=\"a\\\"b\"} 0\n"),
             "{text}"
         );
-        assert!(text.contains("route=\"a\\\"b\",le=\"0.05\"} 1\n"), "{text}");
-        assert!(text.contains("le=\"+Inf\"} 1\n"), "{text}");
-        assert!(text.contains("passerelle_delivery_queue_oldest_pending_seconds 12\n"));
+        assert!(
+            text.contains("{le=\"0.05\",method=\"GET\",route=\"a\\\"b\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("{le=\"+Inf\",method=\"GET\",route=\"a\\\"b\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("passerelle_delivery_queue_oldest_pending_seconds{} 12.0\n"),
+            "{text}"
+        );
         assert!(text.contains("# TYPE passerelle_http_request_duration_seconds histogram\n"));
+        assert!(text.contains("# TYPE passerelle_http_requests counter\n"));
+        assert!(text.ends_with("# EOF\n"), "{text}");
         assert_eq!(
             m.counter("passerelle_http_requests_total", &[("status", "200")]),
             2

@@ -29,7 +29,7 @@ async fn scrape(app: &TestApp) -> String {
         resp.headers()["content-type"]
             .to_str()
             .unwrap()
-            .starts_with("text/plain; version=0.0.4"),
+            .starts_with("application/openmetrics-text; version=1.0.0"),
     );
     resp.text().await.unwrap()
 }
@@ -82,15 +82,15 @@ both_dbs! {
             "{text}"
         );
         assert_eq!(
-            sample(&text, r#"passerelle_http_request_duration_seconds_bucket{method="GET",route="/o/{slug}",le="+Inf"}"#),
+            sample(&text, r#"passerelle_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/o/{slug}"}"#),
             3.0,
             "{text}"
         );
         // Database pool and queue gauges.
-        assert_eq!(sample(&text, "passerelle_db_pool_max_connections"), 5.0, "{text}");
+        assert_eq!(sample(&text, "passerelle_db_pool_max_connections{}"), 5.0, "{text}");
         assert!(text.contains("passerelle_db_pool_connections{state=\"idle\"}"), "{text}");
-        assert!(text.contains("passerelle_delivery_queue_depth{instance=\"\"} 0"), "{text}");
-        assert!(text.contains("# TYPE passerelle_inbox_activities_total counter"), "{text}");
+        assert!(text.contains("passerelle_delivery_queue_depth{instance=\"\"} 0.0"), "{text}");
+        assert!(text.contains("# TYPE passerelle_inbox_activities counter"), "{text}");
 
         // Without a token, only direct loopback connections: a request a proxy forwarded is refused.
         for h in ["x-forwarded-for", "forwarded", "x-real-ip"] {
@@ -201,7 +201,7 @@ both_dbs! {
         .expect("a failed delivery to the stopped instance, the other one delivered");
         let depth = format!(r#"passerelle_delivery_queue_depth{{instance="{c_domain}"}}"#);
         assert_eq!(sample(&text, &depth), 1.0, "{text}");
-        assert!(sample(&text, "passerelle_delivery_queue_oldest_pending_seconds") > 0.0, "{text}");
+        assert!(sample(&text, "passerelle_delivery_queue_oldest_pending_seconds{}") > 0.0, "{text}");
 
         // The health report: admins only.
         let (status, _) = api(&a, Method::GET, "/api/v1/admin/health", None, None).await;

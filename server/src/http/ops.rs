@@ -301,10 +301,7 @@ async fn metrics(ctx: Ctx, headers: HeaderMap, ext: Extensions) -> Response {
     };
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "text/plain; version=0.0.4; charset=utf-8",
-            ),
+            (header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE),
             (header::CACHE_CONTROL, "no-store"),
         ],
         ctx.metrics.render(&gauges),

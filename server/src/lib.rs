@@ -2,6 +2,7 @@
 //! ActivityPub. See README.md for running it and FEDERATION.md for the wire format.
 pub mod accounts;
 pub mod app;
+pub mod buddy;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -11,6 +11,7 @@ mod fixtures;
 mod foundation;
 mod hsds;
 mod moderation;
+mod public_pages;
 mod search;
 mod staff;
 mod topics;

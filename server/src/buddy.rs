@@ -258,7 +258,8 @@ async fn submit(
     }
     let org_id = row.organization_id.ok_or_else(not_found)?;
     let reader = &reader;
-    let page = |status: StatusCode, errors: serde_json::Map<String, serde_json::Value>,
+    let page = |status: StatusCode,
+                errors: serde_json::Map<String, serde_json::Value>,
                 alert: Option<String>,
                 sent: bool,
                 values: RequestForm| {
@@ -406,11 +407,7 @@ async fn offer_name(state: &AppState, reader: &Reader, entry_id: Uuid) -> AppRes
     })
 }
 
-fn request_context(
-    r: &buddy_request::Model,
-    offer: String,
-    state: &AppState,
-) -> Value {
+fn request_context(r: &buddy_request::Model, offer: String, state: &AppState) -> Value {
     context! {
         id => r.id.to_string(),
         url => format!("/staff/requests/{}", r.id),

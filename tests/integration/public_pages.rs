@@ -259,7 +259,13 @@ both_dbs! {
 // ---------------------------------------------------------------------------------------------
 
 async fn follow_post(app: &TestApp, account: &str, target: &str) -> Page {
-    post(app, "/follow", None, &[("account", account), ("target", target)]).await
+    post(
+        app,
+        "/follow",
+        None,
+        &[("account", account), ("target", target)],
+    )
+    .await
 }
 
 both_dbs! {
@@ -349,25 +355,37 @@ async fn remote_follow_against_a_server_without_a_template() {
         peer.base.port().unwrap()
     );
     let wf = reqwest::Client::new()
-        .get(peer.base.join(&format!("/.well-known/webfinger?resource=acct:bob@{host}")).unwrap())
+        .get(
+            peer.base
+                .join(&format!("/.well-known/webfinger?resource=acct:bob@{host}"))
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(wf.status(), 200, "the peer knows bob");
     let jrd: Value = wf.json().await.unwrap();
     assert!(
-        jrd["links"].as_array().unwrap().iter().all(|l| l["rel"] != buddy_rel()),
+        jrd["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["rel"] != buddy_rel()),
         "{jrd}"
     );
     let target = app.url(&format!("/o/{ORG}")).to_string();
     let p = follow_post(&app, &format!("bob@{host}"), &target).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
     assert!(
-        p.text.contains(&format!("{host} does not offer a follow page")),
+        p.text
+            .contains(&format!("{host} does not offer a follow page")),
         "{}",
         p.text
     );
-    assert!(p.text.contains(&format!("@{ORG}@{}", app.domain)), "the handle to copy");
+    assert!(
+        p.text.contains(&format!("@{ORG}@{}", app.domain)),
+        "the handle to copy"
+    );
     peer.kill().await;
 }
 
@@ -392,7 +410,11 @@ async fn sign_in(app: &TestApp, email: &str) -> String {
         app,
         "/staff/login",
         Some(&format!("psl_login_csrf={csrf_cookie}")),
-        &[("email", email), ("password", PASSWORD), ("csrf", field.as_str())],
+        &[
+            ("email", email),
+            ("password", PASSWORD),
+            ("csrf", field.as_str()),
+        ],
     )
     .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
@@ -430,7 +452,9 @@ async fn buddy_app(backend: Backend, burst: u32) -> (TestApp, String) {
     accounts::create_user(&app.state.db, EDITOR_B, PASSWORD, Role::Editor, Some(OTHER))
         .await
         .unwrap();
-    let token = accounts::create_token(&app.state.db, EDITOR_A).await.unwrap();
+    let token = accounts::create_token(&app.state.db, EDITOR_A)
+        .await
+        .unwrap();
     let mut body = passerelle_offer();
     body["organization"] = ORG.into();
     let offer = create(&app, &token, "offers", body).await;

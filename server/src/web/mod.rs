@@ -419,7 +419,8 @@ pub async fn entry_page_with(
             // A geo: URI opens the reader's map application (phones); OpenStreetMap is the
             // fallback that works everywhere. Without coordinates, both search the address.
             let line = l.one_line();
-            let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
             let (map, osm) = match (l.latitude, l.longitude) {
                 (Some(lat), Some(lon)) => (
                     Some(format!("geo:{lat},{lon}")),
@@ -513,7 +514,10 @@ pub async fn entry_page_with(
             }
         }
         for code in codes {
-            let name = web.i18n.language_name(ui, &code).unwrap_or_else(|| code.clone());
+            let name = web
+                .i18n
+                .language_name(ui, &code)
+                .unwrap_or_else(|| code.clone());
             request_languages.push(context! { code, name });
         }
     }

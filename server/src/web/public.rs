@@ -213,7 +213,8 @@ async fn search_page(
     let tax = taxonomy();
     let mut categories = Vec::new();
     for c in tax.top_level() {
-        categories.push(context! { code => c.code, label => tax.label(&c.code, &ui), sub => false });
+        categories
+            .push(context! { code => c.code, label => tax.label(&c.code, &ui), sub => false });
         for s in tax.children(&c.code) {
             categories
                 .push(context! { code => s.code, label => tax.label(&s.code, &ui), sub => true });
@@ -368,7 +369,10 @@ async fn events_page(
                 }
             };
             p.from = Some(match start {
-                Some(_) => (first - Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+                Some(_) => (first - Duration::days(1))
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default()
+                    .and_utc(),
                 None => now,
             });
             p.to = Some(
@@ -596,11 +600,7 @@ pub async fn subscribe_url(
             return Err(FollowProblem::Unreachable);
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|_| FollowProblem::Unreachable)?
-        {
+        while let Some(chunk) = resp.chunk().await.map_err(|_| FollowProblem::Unreachable)? {
             body.extend_from_slice(&chunk);
             if body.len() > MAX_JRD_BYTES {
                 return Err(FollowProblem::Unreachable);
@@ -649,16 +649,14 @@ pub async fn follow_target(
         parse_resource(target, &state.urls.domain(), state.urls.base())
         && target.starts_with("http")
     {
-        return Ok(crate::accounts::find_org(&state.db, &slug)
-            .await?
-            .map(|o| {
-                let id = state.urls.org(&o.slug).to_string();
-                (
-                    id.clone(),
-                    format!("@{}@{}", o.slug, state.urls.domain()),
-                    id,
-                )
-            }));
+        return Ok(crate::accounts::find_org(&state.db, &slug).await?.map(|o| {
+            let id = state.urls.org(&o.slug).to_string();
+            (
+                id.clone(),
+                format!("@{}@{}", o.slug, state.urls.domain()),
+                id,
+            )
+        }));
     }
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let actor = crate::db::entities::remote_actor::Entity::find()
@@ -808,8 +806,14 @@ mod tests {
             parse_week("2026-W48"),
             NaiveDate::from_ymd_opt(2026, 11, 23)
         );
-        assert_eq!(iso_week(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()), "2026-W48");
-        assert_eq!(iso_week(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()), "2026-W53");
+        assert_eq!(
+            iso_week(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()),
+            "2026-W48"
+        );
+        assert_eq!(
+            iso_week(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()),
+            "2026-W53"
+        );
         assert_eq!(parse_week("2026-48"), None);
         assert_eq!(parse_week("nope"), None);
     }

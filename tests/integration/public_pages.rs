@@ -577,7 +577,7 @@ both_dbs! {
         let org_outbox = format!("/o/{ORG}/outbox?page=true");
         let urls = [
             format!("/api/v1/offers/{offer}"), "/api/v1/offers".into(),
-            format!("/api/v1/search?q=prefecture"), "/api/v1/search?q=Amina".into(),
+            "/api/v1/search?q=prefecture".into(), "/api/v1/search?q=Amina".into(),
             "/feeds/entries.atom".into(), "/feeds/entries.rss".into(),
             "/hsds/services".into(), format!("/offers/{offer}"), "/".into(),
             "/search?q=accompagnement".into(), org_outbox,

@@ -423,7 +423,7 @@ async fn events_page(
                 ));
             }
             for (day, mut list) in by_day {
-                list.sort_by(|a, b| a.0.cmp(&b.0));
+                list.sort_by_key(|(t, _)| *t);
                 days.push(context! {
                     date => day.format("%Y-%m-%d").to_string(),
                     label => day_label(day, &ui),

@@ -290,6 +290,13 @@ both_dbs! {
         assert!(p.text.contains(r#"<form class="follow-form" method="post" action="/follow">"#), "{}", p.text);
         assert!(p.text.contains(&format!(r#"name="target" value="{target}""#)));
         assert!(p.text.contains(r#"<label for="follow-account">"#) && p.text.contains(r#"id="follow-account" name="account""#));
+        // Browsers apply form-action to the redirect after the form: the reader's server is
+        // allowed on pages with the form, and only there.
+        let csp = |p: &Page| p.headers["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp(&p).contains("form-action 'self' https: http:;"), "{}", csp(&p));
+        assert!(csp(&p).contains("script-src 'self';"));
+        let search = get(&a, "/search", &[]).await;
+        assert!(csp(&search).contains("form-action 'self';"), "{}", csp(&search));
 
         // A reader of instance B: A looks up B's WebFinger and sends them to B's template.
         let p = follow_post(&a, &format!("@lecteurs@{}", b.domain), &target).await;

@@ -182,7 +182,7 @@ pub async fn org_page(
 ) -> AppResult<Response> {
     let summary = org_summary(org);
     let (summary_lang, summary_text) = best(&summary, reader, &org.default_language);
-    state.web.page(
+    let resp = state.web.page(
         state,
         reader,
         "org.html",
@@ -204,7 +204,8 @@ pub async fn org_page(
                 handle => format!("@{}@{}", org.slug, state.urls.domain()),
             },
         },
-    )
+    )?;
+    Ok(public::allow_follow_redirect(state, resp))
 }
 
 /// The HTML page of an entry (local or federated): every public field.
@@ -521,7 +522,8 @@ pub async fn entry_page_with(
             request_languages.push(context! { code, name });
         }
     }
-    web.page(
+    let has_follow_form = follow.is_some();
+    let resp = web.page(
         state,
         reader,
         "entry.html",
@@ -537,7 +539,12 @@ pub async fn entry_page_with(
             federated => row.local && !row.do_not_federate,
             ap_id => row.ap_id,
         },
-    )
+    )?;
+    Ok(if has_follow_form {
+        public::allow_follow_redirect(state, resp)
+    } else {
+        resp
+    })
 }
 
 fn primary(tag: &str) -> String {

@@ -558,6 +558,24 @@ impl FollowProblem {
     }
 }
 
+/// The security headers of a page with the remote-follow form: `form-action` also allows the
+/// reader's own server, since browsers apply it to the redirect that follows the form (our
+/// 303 to their server's follow page). Only https (and http when insecure federation is on,
+/// for local testing).
+pub fn allow_follow_redirect(state: &AppState, mut resp: Response) -> Response {
+    let extra = if state.config.federation.allow_insecure {
+        "form-action 'self' https: http:"
+    } else {
+        "form-action 'self' https:"
+    };
+    let csp = super::security::CONTENT_SECURITY_POLICY.replace("form-action 'self'", extra);
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    resp
+}
+
 /// Largest WebFinger answer read.
 const MAX_JRD_BYTES: usize = 64 * 1024;
 /// Timeout of the whole WebFinger lookup.
@@ -730,7 +748,7 @@ async fn remote_follow(
         },
     )?;
     *resp.status_mut() = status;
-    Ok(resp)
+    Ok(allow_follow_redirect(state, resp))
 }
 
 #[derive(Deserialize)]
@@ -755,7 +773,7 @@ async fn authorize_interaction(
     };
     let shown = (!uri.is_empty() && (uri.starts_with("https://") || uri.starts_with("http://")))
         .then(|| uri.clone());
-    state.web.page(
+    let resp = state.web.page(
         state,
         &reader,
         "authorize_interaction.html",
@@ -763,7 +781,8 @@ async fn authorize_interaction(
             uri => shown,
             follow => target.map(|(id, handle, _)| context! { target => id, handle }),
         },
-    )
+    )?;
+    Ok(allow_follow_redirect(state, resp))
 }
 
 #[cfg(test)]

@@ -38,6 +38,10 @@ pub struct AppInner {
     pub login_account_limiter: crate::moderation::ratelimit::Limiter<String>,
     /// Prometheus counters and histograms of this process (`/metrics`).
     pub metrics: crate::metrics::Metrics,
+    /// Buddy requests per client address (`[buddy]` config).
+    pub buddy_limiter: crate::moderation::ratelimit::Limiter,
+    /// Remote-follow lookups (outgoing WebFinger requests) per client address.
+    pub follow_limiter: crate::moderation::ratelimit::Limiter,
 }
 
 /// Shared state of one instance, cheap to clone.
@@ -83,6 +87,12 @@ impl AppState {
             config.web.login_attempts_per_account,
             config.web.login_refill_secs,
         );
+        let buddy_limiter = crate::moderation::ratelimit::Limiter::new(
+            config.buddy.request_burst,
+            config.buddy.request_refill_secs,
+        );
+        // 20 lookups at once, then one more every 30 seconds.
+        let follow_limiter = crate::moderation::ratelimit::Limiter::new(20, 30);
         Ok(AppState(Arc::new(AppInner {
             db,
             config,
@@ -97,6 +107,8 @@ impl AppState {
             login_ip_limiter,
             login_account_limiter,
             metrics: crate::metrics::Metrics::new(),
+            buddy_limiter,
+            follow_limiter,
         })))
     }
 
@@ -192,6 +204,8 @@ impl Application {
                 }
             }
         });
+        // Buddy requests older than the retention period go, hourly.
+        crate::buddy::spawn_purger(self.state.clone(), shutdown.clone());
         // The peer address feeds the per-address limit on anonymous reports.
         axum::serve(
             self.listener,

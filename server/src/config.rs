@@ -24,6 +24,20 @@ pub struct Config {
     pub web: WebConfig,
     pub import: ImportConfig,
     pub metrics: MetricsConfig,
+    pub buddy: BuddyConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuddyConfig {
+    /// Buddy requests (handled or not) are deleted this many days after they were sent.
+    pub retention_days: u32,
+    /// Requests accepted per client address: a burst of this many, then one more every
+    /// `request_refill_secs` seconds.
+    pub request_burst: u32,
+    pub request_refill_secs: u64,
+    /// A form sent back sooner than this after it was shown is refused as automated.
+    pub min_fill_secs: u64,
 }
 
 /// Access to the Prometheus metrics at `/metrics`.
@@ -289,6 +303,12 @@ impl Config {
                 "web.login_attempts_per_ip and web.login_attempts_per_account: must be at least 1"
                     .into(),
             );
+        }
+        if self.buddy.retention_days == 0 {
+            errors.push("buddy.retention_days: must be at least 1".into());
+        }
+        if self.buddy.request_burst == 0 {
+            errors.push("buddy.request_burst: must be at least 1".into());
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.server.log_level) {
             errors.push(format!("server.log_level: {e}"));

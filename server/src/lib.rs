@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod app;
 pub mod backup;
+pub mod buddy;
 pub mod config;
 pub mod db;
 pub mod demo;

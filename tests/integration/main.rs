@@ -14,6 +14,7 @@ mod hsds;
 mod moderation;
 mod ops;
 mod scaleout;
+mod public_pages;
 mod search;
 mod staff;
 mod topics;

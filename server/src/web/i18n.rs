@@ -304,11 +304,16 @@ mod tests {
     fn every_message_formats_without_error_in_every_language() {
         let i18n = I18n::load().unwrap();
         let mut args = FluentArgs::new();
-        for name in ["language", "tag", "org", "domain", "email"] {
+        for name in [
+            "language", "tag", "org", "domain", "email", "km", "week", "first", "last", "server",
+            "date",
+        ] {
             args.set(name, FluentValue::from("x"));
         }
         for n in [1, 2, 3, 10, 11, 21, 100] {
-            args.set("min", FluentValue::from(n));
+            for name in ["min", "count", "days", "max", "page", "pages"] {
+                args.set(name, FluentValue::from(n));
+            }
             for (lang, source) in CATALOGUES {
                 let bundle = &i18n.bundles[lang];
                 for id in message_ids(source) {

@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages, in the reader's language (see [`i18n`]).
 pub mod i18n;
 pub mod ops;
+pub mod public;
 pub mod security;
 pub mod staff;
 
@@ -121,6 +122,8 @@ pub fn routes() -> Router {
         .route("/", get(home))
         .route("/static/style.css", get(style))
         .merge(staff::routes())
+        .merge(public::routes())
+        .merge(crate::buddy::routes())
 }
 
 async fn style() -> Response {
@@ -180,7 +183,7 @@ pub async fn org_page(
 ) -> AppResult<Response> {
     let summary = org_summary(org);
     let (summary_lang, summary_text) = best(&summary, reader, &org.default_language);
-    state.web.page(
+    let resp = state.web.page(
         state,
         reader,
         "org.html",
@@ -197,8 +200,13 @@ pub async fn org_page(
             feeds => crate::feeds::org_links(state, org),
             handle => format!("@{}@{}", org.slug, state.urls.domain()),
             actor_url => state.urls.org(&org.slug).to_string(),
+            follow => context! {
+                target => state.urls.org(&org.slug).to_string(),
+                handle => format!("@{}@{}", org.slug, state.urls.domain()),
+            },
         },
-    )
+    )?;
+    Ok(public::allow_follow_redirect(state, resp))
 }
 
 /// The HTML page of an entry (local or federated): every public field.
@@ -207,11 +215,23 @@ pub async fn entry_page(
     reader: &Reader,
     row: &crate::db::entities::entry::Model,
 ) -> AppResult<Response> {
+    entry_page_with(state, reader, row, None).await
+}
+
+/// [`entry_page`], with the buddy request form's state (`buddy`) when a request was just
+/// sent or refused.
+pub async fn entry_page_with(
+    state: &AppState,
+    reader: &Reader,
+    row: &crate::db::entities::entry::Model,
+    buddy: Option<Value>,
+) -> AppResult<Response> {
     use crate::directory::{model::Entry, store, taxonomy::taxonomy};
     let web = &state.web;
     let ui = reader.ui.as_str();
     let tr = |key: &str| web.t(ui, key);
-    let entry = store::parse(row)?.public_view();
+    let full = store::parse(row)?;
+    let entry = full.public_view();
     let org = match row.organization_id {
         Some(id) => crate::accounts::find_org_by_id(&state.db, id).await?,
         None => None,
@@ -254,17 +274,27 @@ pub async fn entry_page(
                 "field-status",
                 tr(&format!("service-status-{}", slug(s.status.as_str()))),
             );
+            // Opening hours are kept in the service's own time zone: shown as they are, with
+            // the zone named, the days in the reader's language.
             for sc in &s.schedules {
-                field(
-                    "field-opening-hours",
-                    format!(
-                        "{} {}–{} ({})",
-                        crate::directory::model::days_text(&sc.byday, ui),
-                        sc.opens_at,
-                        sc.closes_at,
-                        sc.timezone
-                    ),
+                let mut line = format!(
+                    "{} {}–{} ({})",
+                    crate::directory::model::days_text(&sc.byday, ui),
+                    sc.opens_at,
+                    sc.closes_at,
+                    sc.timezone
                 );
+                if sc.valid_from.is_some() || sc.valid_to.is_some() {
+                    line.push_str(&format!(
+                        " · {}–{}",
+                        sc.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+                        sc.valid_to.map(|d| d.to_string()).unwrap_or_default()
+                    ));
+                }
+                if let Some(n) = text(&sc.notes) {
+                    line.push_str(&format!(" · {n}"));
+                }
+                field("field-opening-hours", line);
             }
             if let Some(t) = text(&s.eligibility) {
                 field("field-eligibility", t);
@@ -320,13 +350,15 @@ pub async fn entry_page(
                 "field-status",
                 tr(&format!("event-status-{}", slug(e.status.as_str()))),
             );
+            // In the event's own time zone, whatever offset the times were stored with.
+            let (start, end, zone) = public::event_local(e);
             field(
                 "field-starts",
-                format!("{} ({})", e.start_time.format("%Y-%m-%d %H:%M"), e.timezone),
+                format!("{} ({zone})", start.format("%Y-%m-%d %H:%M")),
             );
             field(
                 "field-ends",
-                format!("{} ({})", e.end_time.format("%Y-%m-%d %H:%M"), e.timezone),
+                format!("{} ({zone})", end.format("%Y-%m-%d %H:%M")),
             );
             if let Some(c) = e.capacity {
                 field("field-places", c.to_string());
@@ -386,9 +418,26 @@ pub async fn entry_page(
         .locations()
         .into_iter()
         .map(|l| {
-            let map = match (l.latitude, l.longitude) {
-                (Some(lat), Some(lon)) => Some(format!("geo:{lat},{lon}")),
-                _ => None,
+            // A geo: URI opens the reader's map application (phones); OpenStreetMap is the
+            // fallback that works everywhere. Without coordinates, both search the address.
+            let line = l.one_line();
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let (map, osm) = match (l.latitude, l.longitude) {
+                (Some(lat), Some(lon)) => (
+                    Some(format!("geo:{lat},{lon}")),
+                    Some(format!(
+                        "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+                    )),
+                ),
+                _ if !line.is_empty() => (
+                    Some(format!("geo:0,0?q={}", enc(&line))),
+                    Some(format!(
+                        "https://www.openstreetmap.org/search?query={}",
+                        enc(&line)
+                    )),
+                ),
+                _ => (None, None),
             };
             let title = l
                 .name
@@ -398,7 +447,7 @@ pub async fn entry_page(
                         .map(|(_, t)| t.to_string())
                 })
                 .unwrap_or_else(|| tr("location-address"));
-            context! { title, text => l.one_line(), map }
+            context! { title, text => line, map, osm }
         })
         .collect();
     let origin = if row.local {
@@ -414,10 +463,68 @@ pub async fn entry_page(
         web.i18n
             .text_with(ui, "origin-remote", &[("domain", &row.origin_domain)])
     };
-    let handle = org
+    // Following: our organisation's actor, or a federated entry's author.
+    let mut follow = None;
+    if row.local {
+        if let Some(o) = &org {
+            follow = Some(context! {
+                target => state.urls.org(&o.slug).to_string(),
+                handle => format!("@{}@{}", o.slug, state.urls.domain()),
+            });
+        }
+    } else if let Some(actor_id) = row.remote_actor_id {
+        use sea_orm::EntityTrait;
+        if let Some(a) = crate::db::entities::remote_actor::Entity::find_by_id(actor_id)
+            .one(&state.db)
+            .await?
+        {
+            let handle = a
+                .preferred_username
+                .as_ref()
+                .map(|u| format!("@{u}@{}", a.domain));
+            follow = handle.map(|handle| context! { target => a.ap_id, handle });
+        }
+    }
+    let handle = follow
         .as_ref()
-        .map(|o| format!("@{}@{}", o.slug, state.urls.domain()));
-    web.page(
+        .and_then(|f| f.get_attr("handle").ok())
+        .filter(|h| !h.is_undefined());
+    // Volunteer offers: the buddy request form on ours; a link to the origin on federated ones.
+    let is_offer = row.kind == crate::directory::model::Kind::Offer.as_str();
+    let buddy = if is_offer && crate::buddy::takes_requests(row, &full) {
+        Some(buddy.unwrap_or_else(|| {
+            crate::buddy::form_context(
+                state,
+                row,
+                &Default::default(),
+                &Default::default(),
+                None,
+                false,
+            )
+        }))
+    } else {
+        None
+    };
+    let buddy_remote = (is_offer && !row.local).then(|| row.url.clone());
+    let buddy_closed = is_offer && row.local && buddy.is_none();
+    let mut request_languages: Vec<Value> = Vec::new();
+    if buddy.is_some() {
+        let mut codes: Vec<String> = entry.languages().to_vec();
+        for (code, _) in i18n::LANGUAGES {
+            if !codes.iter().any(|c| c == code) {
+                codes.push(code.to_string());
+            }
+        }
+        for code in codes {
+            let name = web
+                .i18n
+                .language_name(ui, &code)
+                .unwrap_or_else(|| code.clone());
+            request_languages.push(context! { code, name });
+        }
+    }
+    let has_follow_form = follow.is_some();
+    let resp = web.page(
         state,
         reader,
         "entry.html",
@@ -427,12 +534,18 @@ pub async fn entry_page(
             name, name_lang, description_lang, fallback, description_fallback,
             description => Value::from_safe_string(security::text_to_html(&description)),
             summary => entry.summary_line(ui, tax),
-            fields, locations, origin, handle,
+            fields, locations, origin, handle, follow, buddy, buddy_remote, buddy_closed,
+            request_languages, reader_lang => reader.ui,
             remote_url => (!row.local).then(|| row.ap_id.clone()),
             federated => row.local && !row.do_not_federate,
             ap_id => row.ap_id,
         },
-    )
+    )?;
+    Ok(if has_follow_form {
+        public::allow_follow_redirect(state, resp)
+    } else {
+        resp
+    })
 }
 
 fn primary(tag: &str) -> String {
@@ -503,13 +616,49 @@ async fn home(ctx: crate::app::Ctx, reader: Reader) -> AppResult<Response> {
             );
         }
     }
+    // Categories (links to the search) and the next few events.
+    let tax = taxonomy();
+    let categories: Vec<minijinja::Value> = tax
+        .top_level()
+        .map(|c| {
+            context! {
+                label => tax.label(&c.code, &lang),
+                url => format!("/search?category={}", c.code),
+            }
+        })
+        .collect();
+    let mut upcoming = Vec::new();
+    {
+        let mut p = crate::search::SearchParams::new(chrono::Utc::now());
+        p.kind = Some(crate::directory::model::Kind::Event);
+        p.per_page = 100;
+        let found = crate::search::search(&state.db, &p).await?;
+        let mut events: Vec<_> = found
+            .hits
+            .iter()
+            .filter_map(|h| match store::parse(&h.row).ok()?.public_view() {
+                crate::directory::model::Entry::Event(e) => Some((h.row.id, e)),
+                _ => None,
+            })
+            .collect();
+        events.sort_by_key(|(_, e)| e.start_time);
+        for (id, e) in events.into_iter().take(5) {
+            let (start, _, zone) = public::event_local(&e);
+            let (l, name) = best(&e.name, &reader, &default_lang);
+            upcoming.push(context! {
+                name, lang => l,
+                url => state.urls.entry(crate::directory::model::Kind::Event, id).to_string(),
+                when => format!("{} ({zone})", start.format("%Y-%m-%d %H:%M")),
+            });
+        }
+    }
     state.web.page(
         state,
         &reader,
         "home.html",
         context! {
             description => state.config.instance.description,
-            orgs, entries, partners,
+            orgs, entries, partners, categories, upcoming,
             feeds => crate::feeds::instance_links(state),
             calendar_url => state.urls.join("feeds/events.ics").to_string(),
             atom_url => state.urls.join("feeds/entries.atom").to_string(),

@@ -53,7 +53,7 @@ fn hash(secret: &str) -> String {
 }
 
 /// Equal strings, compared in time independent of where they differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
     a.iter()
         .zip(b.iter())
@@ -97,7 +97,7 @@ pub(crate) fn staff_page(
 }
 
 /// 403 with a page saying what happened.
-fn csrf_refusal(state: &AppState, reader: &Reader) -> AppResult<Response> {
+pub(crate) fn csrf_refusal(state: &AppState, reader: &Reader) -> AppResult<Response> {
     staff_page(
         state,
         reader,
@@ -305,7 +305,7 @@ async fn login(
 #[derive(Deserialize, Default)]
 pub struct CsrfForm {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 async fn logout(

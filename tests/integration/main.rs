@@ -4,6 +4,7 @@ mod harness;
 
 mod cli;
 mod directory;
+mod editor;
 mod federation_network;
 mod federation_security;
 mod feeds;

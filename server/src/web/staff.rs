@@ -53,7 +53,7 @@ fn hash(secret: &str) -> String {
 }
 
 /// Equal strings, compared in time independent of where they differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
     a.iter()
         .zip(b.iter())
@@ -78,7 +78,7 @@ fn cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValu
 }
 
 /// A staff page: never cached, with the page's cookies.
-fn staff_page(
+pub(crate) fn staff_page(
     state: &AppState,
     reader: &Reader,
     status: StatusCode,
@@ -97,7 +97,7 @@ fn staff_page(
 }
 
 /// 403 with a page saying what happened.
-fn csrf_refusal(state: &AppState, reader: &Reader) -> AppResult<Response> {
+pub(crate) fn csrf_refusal(state: &AppState, reader: &Reader) -> AppResult<Response> {
     staff_page(
         state,
         reader,
@@ -382,6 +382,7 @@ async fn dashboard(ctx: Ctx, reader: Reader, headers: HeaderMap) -> AppResult<Re
             .collect();
         list.push(context! {
             name => org.name,
+            slug => org.slug,
             url => state.urls.org(&org.slug).to_string(),
             handle => format!("@{}@{}", org.slug, state.urls.domain()),
             entries,

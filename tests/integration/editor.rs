@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use crate::{
     both_dbs,
     federation_network::{
-        activity_about, admin_token, api, follow_accepted, follows, listed_entry, wait_follow_state,
-        wait_listed,
+        activity_about, admin_token, api, follow_accepted, follows, listed_entry,
+        wait_follow_state, wait_listed,
     },
     harness::*,
     web::{ORG, PASSWORD, Page, assert_security_headers, get, post},
@@ -24,7 +24,10 @@ use crate::{
 const EDITOR: &str = "editor@accueil-lille.example";
 
 /// An instance with the organisation, its editor, and a media directory of its own.
-async fn editor_app(backend: Backend, tweak: impl FnOnce(&mut passerelle::config::Config)) -> (TestApp, tempfile::TempDir) {
+async fn editor_app(
+    backend: Backend,
+    tweak: impl FnOnce(&mut passerelle::config::Config),
+) -> (TestApp, tempfile::TempDir) {
     let media = tempfile::tempdir().unwrap();
     let dir = media.path().to_path_buf();
     let app = TestApp::spawn_with(backend, |c| {
@@ -43,12 +46,19 @@ async fn editor_app(backend: Backend, tweak: impl FnOnce(&mut passerelle::config
 async fn sign_in(app: &TestApp, email: &str) -> String {
     let p = get(app, "/staff/login", &[]).await;
     let csrf = p.csrf_field();
-    let cookie = format!("psl_login_csrf={}", p.cookie_value("psl_login_csrf").unwrap());
+    let cookie = format!(
+        "psl_login_csrf={}",
+        p.cookie_value("psl_login_csrf").unwrap()
+    );
     let p = post(
         app,
         "/staff/login",
         Some(&cookie),
-        &[("email", email), ("password", PASSWORD), ("csrf", csrf.as_str())],
+        &[
+            ("email", email),
+            ("password", PASSWORD),
+            ("csrf", csrf.as_str()),
+        ],
     )
     .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
@@ -61,7 +71,13 @@ async fn page(app: &TestApp, session: &str, path: &str) -> Page {
 }
 
 /// Post a form with the page's CSRF token added.
-async fn submit(app: &TestApp, session: &str, csrf: &str, path: &str, form: &[(&str, &str)]) -> Page {
+async fn submit(
+    app: &TestApp,
+    session: &str,
+    csrf: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Page {
     let mut f = form.to_vec();
     f.push(("csrf", csrf));
     post(app, path, Some(session), &f).await
@@ -98,7 +114,12 @@ async fn submit_multipart(
     let headers = resp.headers().clone();
     let raw = resp.text().await.unwrap();
     let text = html_escape::decode_html_entities(&raw).replace(['\u{2068}', '\u{2069}'], "");
-    Page { status, headers, raw, text }
+    Page {
+        status,
+        headers,
+        raw,
+        text,
+    }
 }
 
 async fn local_entries(app: &TestApp) -> u64 {
@@ -122,7 +143,14 @@ async fn only_entry(app: &TestApp) -> entry::Model {
 }
 
 async fn api_get(app: &TestApp, kind: &str, id: &str) -> (StatusCode, Value) {
-    api(app, Method::GET, &format!("/api/v1/{kind}/{id}"), None, None).await
+    api(
+        app,
+        Method::GET,
+        &format!("/api/v1/{kind}/{id}"),
+        None,
+        None,
+    )
+    .await
 }
 
 fn png(w: u32, h: u32, noise: bool) -> Vec<u8> {
@@ -142,9 +170,15 @@ fn png(w: u32, h: u32, noise: bool) -> Vec<u8> {
 
 fn has_field(p: &Page, name: &str) {
     let id = name.replace('.', "-");
-    assert!(p.text.contains(&format!(r#"name="{name}""#)), "no field {name}");
+    assert!(
+        p.text.contains(&format!(r#"name="{name}""#)),
+        "no field {name}"
+    );
     assert!(p.text.contains(&format!(r#"id="{id}""#)), "no id {id}");
-    assert!(p.text.contains(&format!(r#"<label for="{id}">"#)), "no label for {id}");
+    assert!(
+        p.text.contains(&format!(r#"<label for="{id}">"#)),
+        "no label for {id}"
+    );
 }
 
 /// The error paragraph beside a field, with its text.
@@ -157,8 +191,16 @@ fn error_beside(p: &Page, field: &str, text: &str) {
         .unwrap_or_else(|| panic!("no error beside {field}: {}", p.text));
     let rest = &p.text[at + want.len()..];
     let msg = &rest[..rest.find("</p>").unwrap()];
-    assert!(msg.contains(text), "error beside {field} is {msg:?}, not {text:?}");
-    assert!(p.text.contains(&format!(r#"aria-describedby="{id}-error""#)), "{field} not described by its error");
+    assert!(
+        msg.contains(text),
+        "error beside {field} is {msg:?}, not {text:?}"
+    );
+    let described = p
+        .text
+        .contains(&format!(r#"aria-describedby="{id}-error""#))
+        || p.text
+            .contains(&format!(r#"aria-describedby="{id}-hint {id}-error""#));
+    assert!(described, "{field} not described by its error");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -74,7 +74,10 @@ impl Staff {
 }
 
 /// The signed-in user, or the redirect to the sign-in form.
-pub(crate) async fn signed_in(state: &AppState, headers: &HeaderMap) -> AppResult<Result<Staff, Response>> {
+pub(crate) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> AppResult<Result<Staff, Response>> {
     Ok(match staff::current(state, headers).await? {
         Some((user, session)) => Ok(Staff { user, session }),
         None => Err(Redirect::to("/staff/login").into_response()),
@@ -105,7 +108,10 @@ fn not_found(state: &AppState, reader: &Reader) -> AppResult<Response> {
 }
 
 /// The organisations the user publishes for (every one for administrators), by name.
-pub(crate) async fn orgs_of(state: &AppState, staff: &Staff) -> AppResult<Vec<organization::Model>> {
+pub(crate) async fn orgs_of(
+    state: &AppState,
+    staff: &Staff,
+) -> AppResult<Vec<organization::Model>> {
     Ok(if staff.is_admin() {
         organization::Entity::find()
             .order_by_asc(organization::Column::Name)
@@ -526,14 +532,28 @@ fn location(form: &FormData, langs: &[String], p: &str) -> Option<Json> {
     let mut o = Map::new();
     let k = |f: &str| format!("{p}.{f}");
     put(&mut o, "name", text_map(form, langs, &k("name")));
-    for f in ["street_address", "postal_code", "locality", "region", "country"] {
+    for f in [
+        "street_address",
+        "postal_code",
+        "locality",
+        "region",
+        "country",
+    ] {
         put(&mut o, f, text(form, &k(f)));
     }
     put(&mut o, "latitude", number(form, &k("latitude")));
     put(&mut o, "longitude", number(form, &k("longitude")));
     put(&mut o, "precision", text(form, &k("precision")));
-    put(&mut o, "accessibility", text_map(form, langs, &k("accessibility")));
-    put(&mut o, "transportation", text_map(form, langs, &k("transportation")));
+    put(
+        &mut o,
+        "accessibility",
+        text_map(form, langs, &k("accessibility")),
+    );
+    put(
+        &mut o,
+        "transportation",
+        text_map(form, langs, &k("transportation")),
+    );
     Some(Json::Object(o))
 }
 
@@ -544,7 +564,13 @@ fn schedule(form: &FormData, langs: &[String], p: &str) -> Option<Json> {
     let mut o = Map::new();
     let k = |f: &str| format!("{p}.{f}");
     o.insert("byday".into(), checked(form, &k("byday")));
-    for f in ["opens_at", "closes_at", "valid_from", "valid_to", "timezone"] {
+    for f in [
+        "opens_at",
+        "closes_at",
+        "valid_from",
+        "valid_to",
+        "timezone",
+    ] {
         put(&mut o, f, text(form, &k(f)));
     }
     put(&mut o, "notes", text_map(form, langs, &k("notes")));
@@ -631,7 +657,11 @@ fn body_of(kind: Kind, form: &FormData, langs: &[String]) -> (Json, RowMaps, Vec
     );
     match kind {
         Kind::Service => {
-            put(&mut o, "alternate_name", text_map(form, langs, "alternate_name"));
+            put(
+                &mut o,
+                "alternate_name",
+                text_map(form, langs, "alternate_name"),
+            );
             for f in ["url", "email", "online_url", "last_verified"] {
                 put(&mut o, f, text(form, f));
             }
@@ -694,12 +724,20 @@ fn body_of(kind: Kind, form: &FormData, langs: &[String]) -> (Json, RowMaps, Vec
             if days.as_array().is_some_and(|a| !a.is_empty()) {
                 av.insert("days".into(), days);
             }
-            put(&mut av, "times", text_map(form, langs, "availability.times"));
+            put(
+                &mut av,
+                "times",
+                text_map(form, langs, "availability.times"),
+            );
             put(&mut av, "until", text(form, "availability.until"));
             if !av.is_empty() {
                 o.insert("availability".into(), Json::Object(av));
             }
-            put(&mut o, "requirements", text_map(form, langs, "requirements"));
+            put(
+                &mut o,
+                "requirements",
+                text_map(form, langs, "requirements"),
+            );
         }
     }
     (Json::Object(o), maps, errors)
@@ -716,10 +754,7 @@ fn field_of(path: &str, maps: &RowMaps) -> String {
         };
         parts.push(name.to_string());
         if let Some(i) = index {
-            let row = maps
-                .get(name)
-                .and_then(|m| m.get(i).copied())
-                .unwrap_or(i);
+            let row = maps.get(name).and_then(|m| m.get(i).copied()).unwrap_or(i);
             parts.push(row.to_string());
         }
     }
@@ -877,15 +912,19 @@ struct FormPage<'a> {
     notice: Option<String>,
 }
 
-fn render_form(state: &AppState, reader: &Reader, staff: &Staff, p: FormPage) -> AppResult<Response> {
+fn render_form(
+    state: &AppState,
+    reader: &Reader,
+    staff: &Staff,
+    p: FormPage,
+) -> AppResult<Response> {
     let ui = reader.ui.as_str();
     let tax = taxonomy();
     let mut form = p.form;
     // Blank rows to fill in: one more location, phone and two more opening hours.
     let zone = default_zone(state, &form);
-    let extra = |form: &FormData, list: &str, min: usize, blank: usize| {
-        (rows(form, list) + blank).max(min)
-    };
+    let extra =
+        |form: &FormData, list: &str, min: usize, blank: usize| (rows(form, list) + blank).max(min);
     let n_locations = extra(&form, "locations", 1, usize::from(p.entry.is_some()));
     let n_phones = extra(&form, "phones", 1, usize::from(p.entry.is_some()));
     let n_schedules = extra(&form, "schedules", 2, if p.entry.is_some() { 1 } else { 0 });
@@ -1189,7 +1228,8 @@ async fn edit_form(
     let form = form_of(&entry, &org.default_language);
     let langs = form_langs(&form, &org.default_language);
     let kind = entry.kind();
-    let notice = (q.done.as_deref() == Some("saved")).then(|| state.web.t(&reader.ui, "editor-saved"));
+    let notice =
+        (q.done.as_deref() == Some("saved")).then(|| state.web.t(&reader.ui, "editor-saved"));
     render_form(
         state,
         &reader,
@@ -1272,11 +1312,22 @@ async fn submit(
         FormAction::AddRow(list) => {
             if matches!(list.as_str(), "locations" | "phones" | "schedules") {
                 let n = rows(&form, list);
-                let key = if list == "phones" { "number" } else if list == "locations" { "locality" } else { "opens_at" };
+                let key = if list == "phones" {
+                    "number"
+                } else if list == "locations" {
+                    "locality"
+                } else {
+                    "opens_at"
+                };
                 form.push(format!("{list}.{n}.{key}"), "");
             }
             change_langs(&mut form, &mut langs, &action).ok();
-            return render_form(state, reader, staff, page(form, langs, BTreeMap::new(), StatusCode::OK));
+            return render_form(
+                state,
+                reader,
+                staff,
+                page(form, langs, BTreeMap::new(), StatusCode::OK),
+            );
         }
         _ => {
             let mut errors = BTreeMap::new();
@@ -1309,13 +1360,37 @@ async fn submit(
     let mut entry = match validated {
         Ok(e) if problems.is_empty() => e,
         Ok(_) => {
-            return invalid(state, reader, staff, page(form, langs, BTreeMap::new(), StatusCode::UNPROCESSABLE_ENTITY), problems, &maps);
+            return invalid(
+                state,
+                reader,
+                staff,
+                page(
+                    form,
+                    langs,
+                    BTreeMap::new(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                problems,
+                &maps,
+            );
         }
         Err(errs) => {
             // Our own errors (times) replace what the validator said of the same fields.
             let ours: BTreeSet<String> = problems.iter().map(|e| e.field.clone()).collect();
             problems.extend(errs.into_iter().filter(|e| !ours.contains(&e.field)));
-            return invalid(state, reader, staff, page(form, langs, BTreeMap::new(), StatusCode::UNPROCESSABLE_ENTITY), problems, &maps);
+            return invalid(
+                state,
+                reader,
+                staff,
+                page(
+                    form,
+                    langs,
+                    BTreeMap::new(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                problems,
+                &maps,
+            );
         }
     };
     if let (Some(Ok(picture)), Entry::Event(e)) = (&banner, &mut entry) {
@@ -1340,7 +1415,11 @@ fn invalid(
     let ui = reader.ui.as_str();
     for e in &problems {
         let key = field_of(&e.field, maps);
-        let key = if key.is_empty() { "form".to_string() } else { key };
+        let key = if key.is_empty() {
+            "form".to_string()
+        } else {
+            key
+        };
         let msg = message(state, ui, e);
         match page.errors.get_mut(&key) {
             Some(m) if !m.contains(&msg) => {
@@ -1434,7 +1513,9 @@ mod tests {
     #[test]
     fn a_stored_entry_makes_the_same_entry_again() {
         use crate::directory::model::fixtures;
-        let ctx = Context { default_language: "fr" };
+        let ctx = Context {
+            default_language: "fr",
+        };
         for (kind, body) in [
             (Kind::Service, fixtures::service_json()),
             (Kind::Event, fixtures::event_json()),
@@ -1445,7 +1526,8 @@ mod tests {
             let langs = form_langs(&f, "fr");
             let (again, _, problems) = body_of(kind, &f, &langs);
             assert!(problems.is_empty(), "{problems:?}");
-            let back = validate::validate(kind, &again, &ctx).unwrap_or_else(|e| panic!("{kind}: {e:?}\n{again:#}"));
+            let back = validate::validate(kind, &again, &ctx)
+                .unwrap_or_else(|e| panic!("{kind}: {e:?}\n{again:#}"));
             assert_eq!(back, entry, "{kind}");
         }
     }
@@ -1454,10 +1536,19 @@ mod tests {
     fn error_paths_name_form_fields() {
         let mut maps = RowMaps::new();
         maps.insert("locations", vec![0, 2]);
-        assert_eq!(field_of("locations[1].latitude", &maps), "locations.2.latitude");
-        assert_eq!(field_of("locations[1].name.fr", &maps), "locations.2.name.fr");
+        assert_eq!(
+            field_of("locations[1].latitude", &maps),
+            "locations.2.latitude"
+        );
+        assert_eq!(
+            field_of("locations[1].name.fr", &maps),
+            "locations.2.name.fr"
+        );
         assert_eq!(field_of("languages[3]", &maps), "languages");
-        assert_eq!(field_of("phones[0].languages[1]", &maps), "phones.0.languages");
+        assert_eq!(
+            field_of("phones[0].languages[1]", &maps),
+            "phones.0.languages"
+        );
         assert_eq!(field_of("name", &maps), "name");
     }
 

@@ -292,10 +292,7 @@ mod tests {
             assert_eq!(keys.len(), ids.len(), "{lang}: a key is defined twice");
             let missing: Vec<_> = reference.difference(&keys).collect();
             let extra: Vec<_> = keys.difference(&reference).collect();
-            assert!(
-                missing.is_empty(),
-                "locales/{lang}/*.ftl lacks {missing:?}"
-            );
+            assert!(missing.is_empty(), "locales/{lang}/*.ftl lacks {missing:?}");
             assert!(
                 extra.is_empty(),
                 "locales/{lang}/*.ftl has unknown keys {extra:?}"
@@ -307,7 +304,9 @@ mod tests {
     fn every_message_formats_without_error_in_every_language() {
         let i18n = I18n::load().unwrap();
         let mut args = FluentArgs::new();
-        for name in ["language", "tag", "org", "domain", "email"] {
+        for name in [
+            "language", "tag", "org", "domain", "email", "kind", "n", "mib", "px",
+        ] {
             args.set(name, FluentValue::from("x"));
         }
         for n in [1, 2, 3, 10, 11, 21, 100] {

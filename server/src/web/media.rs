@@ -134,7 +134,9 @@ pub async fn store(state: &AppState, picture: &Picture) -> anyhow::Result<url::U
 /// Whether `name` is one of the names [`store`] gives (a UUID and `.png` or `.jpg`).
 fn content_type(name: &str) -> Option<&'static str> {
     let (stem, ext) = name.rsplit_once('.')?;
-    Uuid::parse_str(stem).ok().filter(|u| u.to_string() == stem)?;
+    Uuid::parse_str(stem)
+        .ok()
+        .filter(|u| u.to_string() == stem)?;
     match ext {
         "png" => Some("image/png"),
         "jpg" => Some("image/jpeg"),
@@ -176,7 +178,9 @@ mod tests {
     use super::*;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()
@@ -197,8 +201,14 @@ mod tests {
         );
         let mut broken = png(50, 50);
         broken.truncate(60);
-        assert_eq!(process(&broken, 10_000_000, 400).err(), Some(PictureError::Corrupt));
-        assert_eq!(process(&png(50, 50), 100, 400).err(), Some(PictureError::TooBig));
+        assert_eq!(
+            process(&broken, 10_000_000, 400).err(),
+            Some(PictureError::Corrupt)
+        );
+        assert_eq!(
+            process(&png(50, 50), 100, 400).err(),
+            Some(PictureError::TooBig)
+        );
         // GIF is an image, but not one we take.
         assert_eq!(
             process(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", 10_000, 400).err(),

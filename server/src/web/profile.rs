@@ -19,8 +19,8 @@ use serde_json::Value as Json;
 use super::{
     Reader,
     editor::{
-        FormAction, FormData, OrgQuery, Staff, change_langs, code_list, form_action,
-        form_langs, lang_columns, org_for, picture_of, read_form, signed_in, text_map,
+        FormAction, FormData, OrgQuery, Staff, change_langs, code_list, form_action, form_langs,
+        lang_columns, org_for, picture_of, read_form, signed_in, text_map,
     },
     media,
     staff::{csrf_refusal, same, staff_page},
@@ -39,7 +39,10 @@ use crate::{
 
 pub fn routes() -> Router {
     Router::new()
-        .route("/staff/orgs/{slug}/profile", get(profile_form).post(save_profile))
+        .route(
+            "/staff/orgs/{slug}/profile",
+            get(profile_form).post(save_profile),
+        )
         .route("/staff/orgs/{slug}/followers", get(followers))
         .route("/staff/orgs/{slug}/followers/{id}/{decision}", post(decide))
         .layer(DefaultBodyLimit::disable())
@@ -151,9 +154,19 @@ async fn profile_form(
     };
     let form = form_of(&org);
     let langs = form_langs(&form, &org.default_language);
-    let notice =
-        (q.done.as_deref() == Some("saved")).then(|| state.web.t(&reader.ui, "editor-profile-saved"));
-    render(state, &reader, &staff, &org, &form, &langs, &BTreeMap::new(), StatusCode::OK, notice)
+    let notice = (q.done.as_deref() == Some("saved"))
+        .then(|| state.web.t(&reader.ui, "editor-profile-saved"));
+    render(
+        state,
+        &reader,
+        &staff,
+        &org,
+        &form,
+        &langs,
+        &BTreeMap::new(),
+        StatusCode::OK,
+        notice,
+    )
 }
 
 async fn save_profile(
@@ -192,7 +205,9 @@ async fn save_profile(
                 StatusCode::UNPROCESSABLE_ENTITY
             }
         };
-        return render(state, &reader, &staff, &org, &form, &langs, &errors, status, None);
+        return render(
+            state, &reader, &staff, &org, &form, &langs, &errors, status, None,
+        );
     }
 
     let name = form.get("name").trim().to_string();
@@ -204,7 +219,10 @@ async fn save_profile(
     let summary = text_map(&form, &langs, "summary").unwrap_or(Json::Object(Default::default()));
     if let Some(m) = summary.as_object() {
         for (l, text) in m {
-            if text.as_str().is_some_and(|s| s.chars().count() > MAX_TEXT_CHARS) {
+            if text
+                .as_str()
+                .is_some_and(|s| s.chars().count() > MAX_TEXT_CHARS)
+            {
                 errors.insert(format!("summary.{l}"), t("editor-too-long"));
             }
         }
@@ -231,7 +249,11 @@ async fn save_profile(
         errors.insert("address".into(), t("editor-too-long"));
     }
     let mut spoken: Vec<String> = Vec::new();
-    for code in code_list(&form, "languages").as_array().into_iter().flatten() {
+    for code in code_list(&form, "languages")
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         let code = code.as_str().unwrap_or_default();
         match normalize_language_tag(code) {
             Some(tag) if !spoken.contains(&tag) => spoken.push(tag),

@@ -683,7 +683,7 @@ both_dbs! {
         let p = submit_multipart(&a, &s, &path, &fields(&[]), vec![]).await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
         let mut with = fields(&[("website", "accueil-lille"), ("languages", "fr, ???")]);
-        with.retain(|(k, v)| !(*k == "website" && v.starts_with("https")) && !(*k == "languages" && *v == "fr, ar, en, uk"));
+        with.retain(|(k, v)| !((*k == "website" && v.starts_with("https")) || (*k == "languages" && *v == "fr, ar, en, uk")));
         with.push(("csrf", csrf.as_str()));
         let p = submit_multipart(&a, &s, &path, &with, vec![]).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);

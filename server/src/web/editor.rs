@@ -394,17 +394,16 @@ pub(crate) fn change_langs(
             }
             form.set("add_lang", "");
         }
-        FormAction::RemoveLang(tag) => {
-            if langs.len() > 1 {
-                langs.retain(|l| l != tag);
-                let suffix = format!(".{tag}");
-                form.pairs.retain(|(k, _)| {
-                    !(k.ends_with(&suffix) && {
-                        let parts: Vec<&str> = k.split('.').collect();
-                        parts.len() >= 2 && TEXT_FIELDS.contains(&parts[parts.len() - 2])
-                    })
-                });
-            }
+        // The last language stays: a text needs one.
+        FormAction::RemoveLang(tag) if langs.len() > 1 => {
+            langs.retain(|l| l != tag);
+            let suffix = format!(".{tag}");
+            form.pairs.retain(|(k, _)| {
+                !(k.ends_with(&suffix) && {
+                    let parts: Vec<&str> = k.split('.').collect();
+                    parts.len() >= 2 && TEXT_FIELDS.contains(&parts[parts.len() - 2])
+                })
+            });
         }
         _ => {}
     }

@@ -266,6 +266,7 @@ both_dbs! {
         assert!(p.text.contains(r#"enctype="multipart/form-data""#));
         assert!(p.text.contains(r#"type="datetime-local""#));
         assert!(p.text.contains("Nouveau : Événement"), "{}", p.text);
+        assert!(p.text.contains(r#"<option value="confirmed" selected>"#), "{}", p.text);
         let p = page(&app, &s, "/staff/entries/new/offer").await;
         for f in ["name.fr", "description.fr", "status", "languages", "area.kind", "area.locality", "area.region", "area.country", "availability.times.fr", "availability.until", "requirements.fr", "safety.do_not_federate"] {
             has_field(&p, f);
@@ -762,5 +763,23 @@ both_dbs! {
         assert!(p.text.contains("The follower has been accepted.") && p.text.contains("Nobody is waiting."), "{}", p.text);
         // Deciding again: no longer pending.
         assert_eq!(submit(&a, &s, &csrf, &accept, &[]).await.status, StatusCode::NOT_FOUND);
+
+        // The next profile change reaches B, which reads the organisation again.
+        let mut renamed: Vec<(&str, &str)> = ok.iter().filter(|(k, _)| *k != "name").cloned().collect();
+        renamed.push(("name", "Accueil Lille Wazemmes"));
+        let p = submit_multipart(&a, &s, &path, &renamed, vec![]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+        let seen = eventually(30, || async {
+            passerelle::db::entities::remote_actor::Entity::find()
+                .filter(passerelle::db::entities::remote_actor::Column::ApId.eq(actor_url.as_str()))
+                .one(&b.state.db)
+                .await
+                .unwrap()
+                .filter(|r| r.name.as_deref() == Some("Accueil Lille Wazemmes"))
+        })
+        .await
+        .expect("B sees the new name");
+        let raw: Value = serde_json::from_str(&seen.raw).unwrap();
+        assert_eq!(raw["icon"]["url"], icon.as_str(), "the logo is kept");
     }
 }

@@ -1123,6 +1123,10 @@ async fn new_form(
     let mut form = FormData::default();
     let langs = vec![org.default_language.clone()];
     form.push("text_langs", org.default_language.clone());
+    // The model's defaults, where they are not the first choice of their list.
+    if kind == Kind::Event {
+        form.push("status", EventStatus::default().as_str());
+    }
     let orgs = if staff.is_admin() {
         orgs_of(state, &staff).await?
     } else {

@@ -216,6 +216,30 @@ mod tests {
         );
     }
 
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn metadata_such_as_gps_positions_is_dropped() {
+        let img =
+            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 5, 40]));
+        let mut jpeg = Cursor::new(Vec::new());
+        img.write_to(&mut jpeg, ImageFormat::Jpeg).unwrap();
+        let jpeg = jpeg.into_inner();
+        // An EXIF segment (a big-endian TIFF header, an empty IFD) carrying a GPS text.
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\0\0\0\0\0GPSLatitude 50.6292 N".to_vec();
+        let mut with = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        with.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+        with.append(&mut exif);
+        with.extend_from_slice(&jpeg[2..]);
+        assert!(contains(&with, b"GPSLatitude"));
+        let p = process(&with, 1_000_000, LOGO_MAX_PX).unwrap();
+        assert_eq!((p.ext, p.width, p.height), ("jpg", 64, 48));
+        assert!(!contains(&p.bytes, b"GPSLatitude") && !contains(&p.bytes, b"Exif"));
+        assert!(image::load_from_memory(&p.bytes).is_ok());
+    }
+
     #[test]
     fn only_our_names_are_served() {
         let u = Uuid::new_v4();

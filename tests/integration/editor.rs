@@ -781,5 +781,34 @@ both_dbs! {
         .expect("B sees the new name");
         let raw: Value = serde_json::from_str(&seen.raw).unwrap();
         assert_eq!(raw["icon"]["url"], icon.as_str(), "the logo is kept");
+
+        // A third instance asks too, and is refused: a Reject reaches it.
+        let c = TestApp::spawn(backend).await;
+        let tc = admin_token(&c).await;
+        let (status, json) = api(&c, Method::POST, "/api/v1/admin/instance-follows", Some(&tc), Some(json!({"target": actor_url}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+        let c_follow = json["id"].as_str().unwrap().to_string();
+        let c_actor = c.state.urls.instance_actor().to_string();
+        let pending = eventually(30, || async {
+            follower::Entity::find()
+                .filter(follower::Column::FollowerApId.eq(c_actor.as_str()))
+                .one(&a.state.db)
+                .await
+                .unwrap()
+        })
+        .await
+        .expect("C's follow reaches A");
+        let p = page(&a, &s, &format!("/staff/orgs/{ORG}/followers")).await;
+        assert!(p.text.contains(&format!("id=\"reject-{}\"", pending.id)), "{}", p.text);
+        let p = submit(&a, &s, &csrf, &format!("/staff/orgs/{ORG}/followers/{}/reject", pending.id), &[]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+        wait_follow_state(&c, &tc, &c_follow, "rejected").await;
+        let left = follower::Entity::find()
+            .filter(follower::Column::LocalActorApId.eq(actor_url.as_str()))
+            .all(&a.state.db)
+            .await
+            .unwrap();
+        assert_eq!(left.len(), 1, "{left:#?}");
+        assert_eq!(left[0].follower_ap_id, b.state.urls.instance_actor().as_str());
     }
 }

@@ -388,13 +388,13 @@ both_dbs! {
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
         error_beside(&p, "description", "Fill in this field.");
         error_beside(&p, "categories", "Fill in this field.");
-        error_beside(&p, "languages", "not a valid BCP-47 language tag");
-        error_beside(&p, "email", "not a valid e-mail address");
-        error_beside(&p, "locations.0.latitude", "must be a number");
+        error_beside(&p, "languages", "This is not a language code");
+        error_beside(&p, "email", "This is not an email address.");
+        error_beside(&p, "locations.0.latitude", "a latitude from -90 to 90");
         // The third row of the form (the second was empty) keeps its own place for errors.
-        error_beside(&p, "locations.2.country", "not an ISO 3166-1 alpha-2 country code");
-        error_beside(&p, "schedules.0.closes_at", "HH:MM");
-        error_beside(&p, "maximum_age", "must not be less than minimum_age");
+        error_beside(&p, "locations.2.country", "two-letter country code");
+        error_beside(&p, "schedules.0.closes_at", "Give a time such as 09:30.");
+        error_beside(&p, "maximum_age", "must not be less than the minimum age");
         assert!(p.text.contains(r#"class="error-summary""#) && p.text.contains(r##"href="#locations-0-latitude""##));
         for kept in [r#"value="nord""#, r#"value="pas-une-adresse""#, r#"value="Frankreich""#, r#"value="fr, xx-!!""#, r#"value="25:00""#, "استشارة قانونية", r#"value="Roubaix""#] {
             assert!(p.text.contains(kept), "{kept} not kept: {}", p.text);
@@ -403,6 +403,12 @@ both_dbs! {
         assert!(p.text.contains(r#"<option value="street" selected>"#));
         assert!(p.text.contains(r#"id="free" name="free" type="checkbox" value="true" checked"#));
         assert_eq!(local_entries(&app).await, 0);
+        // In the reader's language.
+        let p = submit(&app, &s, &csrf, "/staff/entries/new/service?lang=fr", &bad).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        error_beside(&p, "schedules.0.closes_at", "Indiquez une heure comme 09:30.");
+        error_beside(&p, "description", "Remplissez ce champ.");
+        assert!(p.text.contains("Certains champs sont à corriger"));
 
         // Fixed: 303 to the list, and the entry is in the API as typed.
         let good = [

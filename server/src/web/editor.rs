@@ -789,6 +789,38 @@ pub(crate) fn message(state: &AppState, ui: &str, e: &FieldError) -> String {
         "editor-registration-needed"
     } else if m.starts_with("a location needs") {
         "editor-location-empty"
+    } else if m.starts_with("is required when kind is") {
+        "staff-field-required"
+    } else if m.contains("is not a valid e-mail address") {
+        "editor-bad-email"
+    } else if m == "must be an http or https URL" || m.starts_with("is not a valid URL") {
+        "editor-bad-url"
+    } else if m.contains("is not a valid BCP-47 language tag") {
+        "editor-bad-language"
+    } else if m.starts_with("too long") {
+        "editor-too-long"
+    } else if m.starts_with("must be a non-negative integer") {
+        "editor-bad-number"
+    } else if m.starts_with("must be a number") || m.starts_with("must be between -") {
+        "editor-bad-coordinate"
+    } else if m.starts_with("is required when latitude")
+        || m.starts_with("is required when longitude")
+    {
+        "editor-coordinates-pair"
+    } else if m.contains("ISO 3166-1") {
+        "editor-bad-country"
+    } else if m.starts_with("must be a time HH:MM") {
+        "editor-bad-hhmm"
+    } else if m.starts_with("must be a date") {
+        "editor-bad-date"
+    } else if m.contains("IANA time zone") {
+        "editor-bad-timezone"
+    } else if m == "must not be less than minimum_age" {
+        "editor-age-order"
+    } else if m == "must not be more than capacity" {
+        "editor-places-order"
+    } else if m == "must not be before valid_from" {
+        "editor-dates-order"
     } else {
         return m.to_string();
     };

@@ -25,6 +25,7 @@ pub struct Config {
     pub import: ImportConfig,
     pub metrics: MetricsConfig,
     pub buddy: BuddyConfig,
+    pub media: MediaConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -65,6 +66,16 @@ impl std::fmt::Debug for MetricsConfig {
             )
             .finish()
     }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Where uploaded pictures (organisation logos, event banners) are kept, served at
+    /// `/media/<file>`.
+    pub dir: std::path::PathBuf,
+    /// Largest picture file accepted, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -309,6 +320,12 @@ impl Config {
         }
         if self.buddy.request_burst == 0 {
             errors.push("buddy.request_burst: must be at least 1".into());
+        }
+        if self.media.max_upload_bytes < 1024 {
+            errors.push("media.max_upload_bytes: must be at least 1024".into());
+        }
+        if self.media.dir.as_os_str().is_empty() {
+            errors.push("media.dir: must name a directory".into());
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.server.log_level) {
             errors.push(format!("server.log_level: {e}"));

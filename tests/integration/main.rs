@@ -5,6 +5,7 @@ mod harness;
 mod browser;
 mod cli;
 mod directory;
+mod editor;
 mod federation_network;
 mod federation_security;
 mod feeds;

@@ -250,3 +250,23 @@ impl Actor for SigningActor {
         self.inbox.clone()
     }
 }
+
+/// Tell an organisation's followers that its profile changed: an `Update` of its actor
+/// document, in the caller's transaction (the caller commits, then wakes the delivery worker).
+pub async fn publish_org_update(
+    db: &impl sea_orm::ConnectionTrait,
+    state: &AppState,
+    org: &organization::Model,
+) -> Result<(), sea_orm::DbErr> {
+    let doc = org_actor_json(state, org);
+    super::outbox::publish(
+        db,
+        state,
+        &state.urls.org(&org.slug),
+        &state.urls.org_followers(&org.slug),
+        "Update",
+        doc,
+    )
+    .await?;
+    Ok(())
+}

@@ -36,6 +36,12 @@ pub async fn handle(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResu
             _ => tracing::debug!("Undo of something we do not track: ignored"),
         },
         "Accept" => follows::receive_answer(ctx, actor, &object, true).await?,
+        // An actor's own profile changed (name, summary, logo…): read it again from its origin.
+        "Update" if id_of(&object) == Some(actor.row.ap_id.as_str()) => {
+            if let Err(e) = super::remote::refetch(ctx, &actor.id).await {
+                tracing::info!(actor = %actor.row.ap_id, error = %e, "profile update: refetch failed");
+            }
+        }
         "Reject" => follows::receive_answer(ctx, actor, &object, false).await?,
         "Create" | "Update" => {
             if is_followed(ctx, actor).await? {

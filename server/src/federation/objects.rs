@@ -273,6 +273,8 @@ pub fn entry_object(state: &AppState, row: &entry::Model, entry: &Entry, author:
             let mut attachment = Vec::new();
             if let Some(b) = &e.banner_url {
                 let media = mime_from_path(b.path());
+                // Mastodon and Mobilizon show `image` as the event's picture.
+                doc["image"] = json!({ "type": "Image", "mediaType": media, "url": b });
                 attachment.push(
                     json!({ "type": "Document", "mediaType": media, "url": b, "name": "Banner" }),
                 );

@@ -180,7 +180,11 @@ async fn list_requests(ctx: Ctx, user: ApiUser) -> AppResult<Json<Value>> {
     ))
 }
 
-async fn find_pending(ctx: &Ctx, local_actor: &str, id: &str) -> AppResult<follower::Model> {
+pub(crate) async fn find_pending(
+    ctx: &Ctx,
+    local_actor: &str,
+    id: &str,
+) -> AppResult<follower::Model> {
     let id = Uuid::parse_str(id).map_err(|_| AppError::not_found("follow request"))?;
     follower::Entity::find_by_id(id)
         .one(&ctx.db)

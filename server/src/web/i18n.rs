@@ -306,7 +306,7 @@ mod tests {
         let mut args = FluentArgs::new();
         for name in [
             "language", "tag", "org", "domain", "email", "km", "week", "first", "last", "server",
-            "date",
+            "date", "kind", "n", "mib", "px",
         ] {
             args.set(name, FluentValue::from("x"));
         }

@@ -1,7 +1,10 @@
 //! Server-rendered HTML pages, in the reader's language (see [`i18n`]).
+pub mod editor;
 pub mod i18n;
 pub mod ops;
 pub mod public;
+pub mod media;
+pub mod profile;
 pub mod security;
 pub mod staff;
 
@@ -124,6 +127,9 @@ pub fn routes() -> Router {
         .merge(staff::routes())
         .merge(public::routes())
         .merge(crate::buddy::routes())
+        .merge(editor::routes())
+        .merge(profile::routes())
+        .merge(media::routes())
 }
 
 async fn style() -> Response {
@@ -190,6 +196,7 @@ pub async fn org_page(
         context! {
             org => context! {
                 name => org.name,
+                icon => org.icon_url.as_deref().filter(|i| !i.is_empty()),
                 website => org.website,
                 address => org.address,
                 phone => org.phone,
@@ -539,6 +546,10 @@ pub async fn entry_page_with(
             remote_url => (!row.local).then(|| row.ap_id.clone()),
             federated => row.local && !row.do_not_federate,
             ap_id => row.ap_id,
+            banner => match &entry {
+                Entry::Event(e) => e.banner_url.as_ref().map(|u| u.to_string()),
+                _ => None,
+            },
         },
     )?;
     Ok(if has_follow_form {

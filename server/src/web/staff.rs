@@ -382,6 +382,7 @@ async fn dashboard(ctx: Ctx, reader: Reader, headers: HeaderMap) -> AppResult<Re
             .collect();
         list.push(context! {
             name => org.name,
+            slug => org.slug,
             url => state.urls.org(&org.slug).to_string(),
             handle => format!("@{}@{}", org.slug, state.urls.domain()),
             entries,

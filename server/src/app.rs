@@ -36,6 +36,23 @@ pub struct AppInner {
     /// Staff sign-in attempts per client address and per account (email address).
     pub login_ip_limiter: crate::moderation::ratelimit::Limiter,
     pub login_account_limiter: crate::moderation::ratelimit::Limiter<String>,
+    /// `http.trusted_proxies`, parsed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl AppInner {
+    /// The client address of a request, the key of every per-address rate limit (see
+    /// [`crate::moderation::ratelimit::client_ip`]).
+    pub fn client_ip(
+        &self,
+        ext: &axum::http::Extensions,
+        headers: &axum::http::HeaderMap,
+    ) -> Option<std::net::IpAddr> {
+        let peer = ext
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|axum::extract::ConnectInfo(a)| a.ip());
+        crate::moderation::ratelimit::client_ip(&self.trusted_proxies, peer, headers)
+    }
 }
 
 /// Shared state of one instance, cheap to clone.
@@ -81,7 +98,12 @@ impl AppState {
             config.web.login_attempts_per_account,
             config.web.login_refill_secs,
         );
+        let trusted_proxies = config
+            .http
+            .trusted_networks()
+            .map_err(|e| anyhow::anyhow!("http.trusted_proxies: {e}"))?;
         Ok(AppState(Arc::new(AppInner {
+            trusted_proxies,
             db,
             config,
             urls,

@@ -2,6 +2,7 @@
 //! real third-party ActivityPub implementation (Fedify) for interop.
 mod harness;
 
+mod admin_pages;
 mod cli;
 mod directory;
 mod federation_network;

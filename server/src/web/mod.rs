@@ -1,5 +1,7 @@
 //! Server-rendered HTML pages, in the reader's language (see [`i18n`]).
+pub mod admin;
 pub mod i18n;
+pub mod report;
 pub mod security;
 pub mod staff;
 
@@ -120,6 +122,8 @@ pub fn routes() -> Router {
         .route("/", get(home))
         .route("/static/style.css", get(style))
         .merge(staff::routes())
+        .merge(admin::routes())
+        .merge(report::routes())
 }
 
 async fn style() -> Response {

@@ -945,6 +945,7 @@ async fn entries_page(
     let state: &AppState = &ctx;
     let s = guard!(state, reader, headers, Need::Moderator);
     let mut p = Problems::new();
+    p.status = StatusCode::OK;
     if let Some(key) = opt(&q, "entry") {
         if let Some(e) = find_entry(state, &key).await? {
             return Ok(see(format!("/staff/admin/entries/{}", e.id)));

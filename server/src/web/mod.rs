@@ -59,6 +59,10 @@ impl Web {
                 Ok(tr.text(&lang, key, Some(&args)))
             },
         );
+        // `x|urlencode`: a query-string value (minijinja's own filter is not compiled in).
+        env.add_filter("urlencode", |v: String| -> String {
+            url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
+        });
         Ok(Web { env, i18n })
     }
 

@@ -453,7 +453,9 @@ pub async fn set_role(
         Some(slug) => Some(
             find_org(db, slug)
                 .await?
-                .ok_or_else(|| AppError::field("org", format!("no organisation with slug {slug:?}")))?
+                .ok_or_else(|| {
+                    AppError::field("org", format!("no organisation with slug {slug:?}"))
+                })?
                 .id,
         ),
     };
@@ -509,7 +511,10 @@ pub async fn set_disabled(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no user with email {email:?}")))?;
     if disabled && user.email == who.email {
-        return Err(AppError::field("email", "you cannot disable your own account"));
+        return Err(AppError::field(
+            "email",
+            "you cannot disable your own account",
+        ));
     }
     let id = user.id;
     let mut a: user::ActiveModel = user.into();
@@ -524,7 +529,11 @@ pub async fn set_disabled(
     modlog::record(
         db,
         who,
-        if disabled { "user.disable" } else { "user.enable" },
+        if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
         &user.email,
         reason,
         serde_json::json!({ "user_id": user.id }),
@@ -547,7 +556,10 @@ pub async fn delete_user(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no user with email {email:?}")))?;
     if user.email == who.email {
-        return Err(AppError::field("email", "you cannot delete your own account"));
+        return Err(AppError::field(
+            "email",
+            "you cannot delete your own account",
+        ));
     }
     let txn = db.begin().await?;
     staff_session::Entity::delete_many()

@@ -42,7 +42,9 @@ impl HttpConfig {
                 let s = s.trim();
                 s.parse::<ipnet::IpNet>()
                     .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| format!("{s:?} is not an IP address or a CIDR block such as 10.0.0.0/8"))
+                    .map_err(|_| {
+                        format!("{s:?} is not an IP address or a CIDR block such as 10.0.0.0/8")
+                    })
             })
             .collect()
     }
@@ -505,11 +507,11 @@ url = "sqlite://from-file.db"
         let nets = c.http.trusted_networks().unwrap();
         assert_eq!(nets.len(), 3);
         assert!(nets[1].contains(&"::1".parse::<std::net::IpAddr>().unwrap()));
-        let e = load_err(
-            Some("[http]\ntrusted_proxies = [\"10.0.0.0/33\"]\n"),
-            &[],
+        let e = load_err(Some("[http]\ntrusted_proxies = [\"10.0.0.0/33\"]\n"), &[]);
+        assert!(
+            e.contains("http.trusted_proxies") && e.contains("10.0.0.0/33"),
+            "{e}"
         );
-        assert!(e.contains("http.trusted_proxies") && e.contains("10.0.0.0/33"), "{e}");
     }
 
     #[test]

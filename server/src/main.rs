@@ -5,10 +5,10 @@ use clap::{Parser, Subcommand};
 use passerelle::{
     accounts::{self, NewOrganization, Role},
     app::{self, Application, tokio_util_shim::CancellationToken},
-    moderation::log::Who,
     config::Config,
     directory::model::LangMap,
     error::AppError,
+    moderation::log::Who,
 };
 
 #[derive(Parser)]

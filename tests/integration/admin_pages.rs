@@ -18,7 +18,10 @@ const ADMIN: &str = "admin@passerelle.example";
 const MODERATOR: &str = "moderator@passerelle.example";
 const EDITOR: &str = "editor@accueil-lille.example";
 
-async fn admin_app(backend: Backend, tweak: impl FnOnce(&mut passerelle::config::Config)) -> TestApp {
+async fn admin_app(
+    backend: Backend,
+    tweak: impl FnOnce(&mut passerelle::config::Config),
+) -> TestApp {
     let app = TestApp::spawn_with(backend, tweak).await;
     app.create_org(ORG).await;
     for (email, role, org) in [
@@ -26,7 +29,9 @@ async fn admin_app(backend: Backend, tweak: impl FnOnce(&mut passerelle::config:
         (MODERATOR, Role::Moderator, None),
         (EDITOR, Role::Editor, Some(ORG)),
     ] {
-        accounts::create_user(&app.state.db, email, PASSWORD, role, org).await.unwrap();
+        accounts::create_user(&app.state.db, email, PASSWORD, role, org)
+            .await
+            .unwrap();
     }
     app
 }
@@ -41,7 +46,11 @@ async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
         app,
         "/staff/login",
         Some(&format!("psl_login_csrf={value}")),
-        &[("email", email), ("password", PASSWORD), ("csrf", field.as_str())],
+        &[
+            ("email", email),
+            ("password", PASSWORD),
+            ("csrf", field.as_str()),
+        ],
     )
     .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
@@ -56,7 +65,10 @@ async fn page_as(app: &TestApp, path: &str, cookie: &str) -> Page {
 }
 
 async fn log_actions(app: &TestApp) -> Vec<moderation_log::Model> {
-    moderation_log::Entity::find().all(&app.state.db).await.unwrap()
+    moderation_log::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
 }
 
 async fn a_service(app: &TestApp) -> Value {
@@ -73,7 +85,8 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
     let mut body = Vec::new();
     for (k, v) in fields {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
         );
     }
     if let Some((name, bytes)) = file {
@@ -90,7 +103,13 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_multipart(app: &TestApp, path: &str, cookie: &str, content_type: String, body: Vec<u8>) -> Page {
+async fn post_multipart(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    content_type: String,
+    body: Vec<u8>,
+) -> Page {
     let resp = app
         .client
         .post(app.url(path))
@@ -104,7 +123,12 @@ async fn post_multipart(app: &TestApp, path: &str, cookie: &str, content_type: S
     let headers = resp.headers().clone();
     let raw = resp.text().await.unwrap();
     let text = html_escape::decode_html_entities(&raw).replace(['\u{2068}', '\u{2069}'], "");
-    Page { status, headers, raw, text }
+    Page {
+        status,
+        headers,
+        raw,
+        text,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -98,7 +98,10 @@ mod tests {
 
     #[test]
     fn client_address_behind_trusted_proxies() {
-        let trusted: Vec<IpNet> = vec!["127.0.0.1/32".parse().unwrap(), "10.0.0.0/8".parse().unwrap()];
+        let trusted: Vec<IpNet> = vec![
+            "127.0.0.1/32".parse().unwrap(),
+            "10.0.0.0/8".parse().unwrap(),
+        ];
         let h = |v: &[&str]| {
             let mut m = HeaderMap::new();
             for x in v {
@@ -110,21 +113,43 @@ mod tests {
         let other: IpAddr = [192, 0, 2, 9].into();
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         // Untrusted peer: the header is ignored.
-        assert_eq!(client_ip(&trusted, Some(other), &h(&["203.0.113.1"])), Some(other));
+        assert_eq!(
+            client_ip(&trusted, Some(other), &h(&["203.0.113.1"])),
+            Some(other)
+        );
         // Trusted peer: the rightmost untrusted hop, over several headers.
         assert_eq!(
-            client_ip(&trusted, Some(local), &h(&["198.51.100.7, 203.0.113.1", "10.1.2.3"])),
+            client_ip(
+                &trusted,
+                Some(local),
+                &h(&["198.51.100.7, 203.0.113.1", "10.1.2.3"])
+            ),
             Some(ip("203.0.113.1"))
         );
         // No header, or only trusted hops: the peer / the leftmost trusted hop.
         assert_eq!(client_ip(&trusted, Some(local), &h(&[])), Some(local));
-        assert_eq!(client_ip(&trusted, Some(local), &h(&["10.0.0.5"])), Some(ip("10.0.0.5")));
+        assert_eq!(
+            client_ip(&trusted, Some(local), &h(&["10.0.0.5"])),
+            Some(ip("10.0.0.5"))
+        );
         // Garbage stops the walk; ports and IPv4-mapped addresses are understood.
-        assert_eq!(client_ip(&trusted, Some(local), &h(&["203.0.113.1, junk"])), Some(local));
-        assert_eq!(client_ip(&trusted, Some(local), &h(&["203.0.113.1:4711"])), Some(ip("203.0.113.1")));
-        assert_eq!(client_ip(&trusted, Some(ip("::ffff:127.0.0.1")), &h(&["2001:db8::1"])), Some(ip("2001:db8::1")));
+        assert_eq!(
+            client_ip(&trusted, Some(local), &h(&["203.0.113.1, junk"])),
+            Some(local)
+        );
+        assert_eq!(
+            client_ip(&trusted, Some(local), &h(&["203.0.113.1:4711"])),
+            Some(ip("203.0.113.1"))
+        );
+        assert_eq!(
+            client_ip(&trusted, Some(ip("::ffff:127.0.0.1")), &h(&["2001:db8::1"])),
+            Some(ip("2001:db8::1"))
+        );
         // Nothing trusted: always the peer.
-        assert_eq!(client_ip(&[], Some(local), &h(&["203.0.113.1"])), Some(local));
+        assert_eq!(
+            client_ip(&[], Some(local), &h(&["203.0.113.1"])),
+            Some(local)
+        );
     }
 
     #[test]

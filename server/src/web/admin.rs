@@ -28,7 +28,9 @@ use crate::{
     accounts::{self, NewOrganization, OrganizationBasics, Role},
     app::Ctx,
     config::FederationMode,
-    db::entities::{actor_sanction, domain_block, entry, organization, report, staff_session, user},
+    db::entities::{
+        actor_sanction, domain_block, entry, organization, report, staff_session, user,
+    },
     directory::{model::LangMap, store},
     error::{AppError, AppResult},
     hsds::import::{Format, import_bytes},
@@ -466,7 +468,10 @@ async fn reports_page(
         _ => "open",
     };
     let rows = mapi::list_reports_in(&ctx, Some(filter)).await?;
-    let items: Vec<Value> = rows.iter().map(|r| report_view(state, &reader, r)).collect();
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|r| report_view(state, &reader, r))
+        .collect();
     page(
         state,
         &reader,
@@ -477,6 +482,7 @@ async fn reports_page(
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn report_detail(
     state: &AppState,
     ctx: &Ctx,
@@ -578,7 +584,11 @@ async fn report_resolve(
     }
     if p.is_empty() {
         match mapi::resolve(&ctx, &s.who, r.clone(), note, &action).await {
-            Ok(_) => return Ok(see(format!("/staff/admin/reports/{id}?done=report-resolved"))),
+            Ok(_) => {
+                return Ok(see(format!(
+                    "/staff/admin/reports/{id}?done=report-resolved"
+                )));
+            }
             Err(e) => p = Problems::from_error(e)?,
         }
     }
@@ -1044,7 +1054,11 @@ async fn entry_action(
     let result = if restore {
         mapi::restore(&ctx, &s.who, e.clone(), reason.as_deref()).await
     } else if e.moderation_state == store::REMOVED {
-        Err(AppError::Conflict(tr(state, &reader, "admin-already-removed")))
+        Err(AppError::Conflict(tr(
+            state,
+            &reader,
+            "admin-already-removed",
+        )))
     } else {
         mapi::remove(&ctx, &s.who, e.clone(), reason.as_deref()).await
     };
@@ -1438,6 +1452,7 @@ async fn user_by_id(state: &AppState, id: &str) -> AppResult<Option<user::Model>
     Ok(user::Entity::find_by_id(id).one(&state.db).await?)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn user_view(
     state: &AppState,
     reader: &Reader,
@@ -1519,7 +1534,15 @@ where
     let Some(u) = user_by_id(state, &id).await? else {
         return not_found(state, &reader, &s);
     };
-    match act(state.clone(), s.who.clone(), u.clone(), f.clone(), Problems::new()).await? {
+    match act(
+        state.clone(),
+        s.who.clone(),
+        u.clone(),
+        f.clone(),
+        Problems::new(),
+    )
+    .await?
+    {
         Ok("user-deleted") => Ok(see("/staff/admin/users?done=user-deleted")),
         Ok(done) => Ok(see(format!("/staff/admin/users/{id}?done={done}"))),
         Err(p) => {
@@ -1549,30 +1572,37 @@ async fn user_role(
     Form(f): Form<Fields>,
 ) -> AppResult<Response> {
     let r2 = reader.clone();
-    user_form(ctx, reader, headers, id, f, |state, who, u, f, mut p| async move {
-        let Some(role) = f.get("role").and_then(|r| Role::parse(r.trim())) else {
-            p.field("role", tr(&state, &r2, "admin-bad-role"));
-            return Ok(Err(p));
-        };
-        let org = text(&f, "org");
-        if role == Role::Editor && org.is_empty() {
-            p.field("org", tr(&state, &r2, "admin-editor-needs-org"));
-            return Ok(Err(p));
-        }
-        match accounts::set_role(
-            &state.db,
-            &who,
-            &u.email,
-            role,
-            Some(&org),
-            opt(&f, "reason").as_deref(),
-        )
-        .await
-        {
-            Ok(_) => Ok(Ok("user-role")),
-            Err(e) => Ok(Err(Problems::from_error(e)?)),
-        }
-    })
+    user_form(
+        ctx,
+        reader,
+        headers,
+        id,
+        f,
+        |state, who, u, f, mut p| async move {
+            let Some(role) = f.get("role").and_then(|r| Role::parse(r.trim())) else {
+                p.field("role", tr(&state, &r2, "admin-bad-role"));
+                return Ok(Err(p));
+            };
+            let org = text(&f, "org");
+            if role == Role::Editor && org.is_empty() {
+                p.field("org", tr(&state, &r2, "admin-editor-needs-org"));
+                return Ok(Err(p));
+            }
+            match accounts::set_role(
+                &state.db,
+                &who,
+                &u.email,
+                role,
+                Some(&org),
+                opt(&f, "reason").as_deref(),
+            )
+            .await
+            {
+                Ok(_) => Ok(Ok("user-role")),
+                Err(e) => Ok(Err(Problems::from_error(e)?)),
+            }
+        },
+    )
     .await
 }
 
@@ -1583,25 +1613,32 @@ async fn user_disable(
     Path(id): Path<String>,
     Form(f): Form<Fields>,
 ) -> AppResult<Response> {
-    user_form(ctx, reader, headers, id, f, |state, who, u, f, _| async move {
-        let disable = f.get("disabled").map(String::as_str) != Some("0");
-        match accounts::set_disabled(
-            &state.db,
-            &who,
-            &u.email,
-            disable,
-            opt(&f, "reason").as_deref(),
-        )
-        .await
-        {
-            Ok(_) => Ok(Ok(if disable {
-                "user-disabled"
-            } else {
-                "user-enabled"
-            })),
-            Err(e) => Ok(Err(Problems::from_error(e)?)),
-        }
-    })
+    user_form(
+        ctx,
+        reader,
+        headers,
+        id,
+        f,
+        |state, who, u, f, _| async move {
+            let disable = f.get("disabled").map(String::as_str) != Some("0");
+            match accounts::set_disabled(
+                &state.db,
+                &who,
+                &u.email,
+                disable,
+                opt(&f, "reason").as_deref(),
+            )
+            .await
+            {
+                Ok(_) => Ok(Ok(if disable {
+                    "user-disabled"
+                } else {
+                    "user-enabled"
+                })),
+                Err(e) => Ok(Err(Problems::from_error(e)?)),
+            }
+        },
+    )
     .await
 }
 
@@ -1613,18 +1650,26 @@ async fn user_delete(
     Form(f): Form<Fields>,
 ) -> AppResult<Response> {
     let r2 = reader.clone();
-    user_form(ctx, reader, headers, id, f, |state, who, u, f, mut p| async move {
-        // The email typed again, so that a stray click deletes nothing.
-        if !text(&f, "confirm").eq_ignore_ascii_case(&u.email) {
-            p.field("confirm", tr(&state, &r2, "admin-confirm-email"));
-            return Ok(Err(p));
-        }
-        match accounts::delete_user(&state.db, &who, &u.email, opt(&f, "reason").as_deref()).await
-        {
-            Ok(()) => Ok(Ok("user-deleted")),
-            Err(e) => Ok(Err(Problems::from_error(e)?)),
-        }
-    })
+    user_form(
+        ctx,
+        reader,
+        headers,
+        id,
+        f,
+        |state, who, u, f, mut p| async move {
+            // The email typed again, so that a stray click deletes nothing.
+            if !text(&f, "confirm").eq_ignore_ascii_case(&u.email) {
+                p.field("confirm", tr(&state, &r2, "admin-confirm-email"));
+                return Ok(Err(p));
+            }
+            match accounts::delete_user(&state.db, &who, &u.email, opt(&f, "reason").as_deref())
+                .await
+            {
+                Ok(()) => Ok(Ok("user-deleted")),
+                Err(e) => Ok(Err(Problems::from_error(e)?)),
+            }
+        },
+    )
     .await
 }
 
@@ -1636,17 +1681,24 @@ async fn user_password(
     Form(f): Form<Fields>,
 ) -> AppResult<Response> {
     let r2 = reader.clone();
-    user_form(ctx, reader, headers, id, f, |state, who, u, f, mut p| async move {
-        let password = f.get("password").cloned().unwrap_or_default();
-        check_password(&state, &r2, &mut p, &password);
-        if !p.is_empty() {
-            return Ok(Err(p));
-        }
-        match accounts::reset_password(&state.db, &who, &u.email, &password).await {
-            Ok(_) => Ok(Ok("user-password")),
-            Err(e) => Ok(Err(Problems::from_error(e)?)),
-        }
-    })
+    user_form(
+        ctx,
+        reader,
+        headers,
+        id,
+        f,
+        |state, who, u, f, mut p| async move {
+            let password = f.get("password").cloned().unwrap_or_default();
+            check_password(&state, &r2, &mut p, &password);
+            if !p.is_empty() {
+                return Ok(Err(p));
+            }
+            match accounts::reset_password(&state.db, &who, &u.email, &password).await {
+                Ok(_) => Ok(Ok("user-password")),
+                Err(e) => Ok(Err(Problems::from_error(e)?)),
+            }
+        },
+    )
     .await
 }
 
@@ -1790,6 +1842,7 @@ fn org_form(o: &organization::Model) -> Value {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn org_view(
     state: &AppState,
     reader: &Reader,

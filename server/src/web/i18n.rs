@@ -292,10 +292,7 @@ mod tests {
             assert_eq!(keys.len(), ids.len(), "{lang}: a key is defined twice");
             let missing: Vec<_> = reference.difference(&keys).collect();
             let extra: Vec<_> = keys.difference(&reference).collect();
-            assert!(
-                missing.is_empty(),
-                "locales/{lang}/*.ftl lacks {missing:?}"
-            );
+            assert!(missing.is_empty(), "locales/{lang}/*.ftl lacks {missing:?}");
             assert!(
                 extra.is_empty(),
                 "locales/{lang}/*.ftl has unknown keys {extra:?}"
@@ -312,6 +309,19 @@ mod tests {
         }
         for n in [1, 2, 3, 10, 11, 21, 100] {
             args.set("min", FluentValue::from(n));
+            // The numbers of the admin pages (admin.ftl).
+            for name in [
+                "count",
+                "created",
+                "updated",
+                "unchanged",
+                "refused",
+                "limit",
+                "size",
+                "max",
+            ] {
+                args.set(name, FluentValue::from(n));
+            }
             for (lang, source) in CATALOGUES {
                 let bundle = &i18n.bundles[lang];
                 for id in message_ids(source) {

@@ -12,6 +12,7 @@ mod m20261128_000006_search_rows;
 mod m20261128_000007_staff_sessions;
 mod m20261128_000008_hsds_id;
 mod m20261128_000010_buddy_requests;
+mod m20261128_000011_user_disabled;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_staff_sessions::Migration),
             Box::new(m20261128_000008_hsds_id::Migration),
             Box::new(m20261128_000010_buddy_requests::Migration),
+            Box::new(m20261128_000011_user_disabled::Migration),
         ]
     }
 }

@@ -270,6 +270,7 @@ pub async fn create_user(
         role: Set(role.as_str().to_string()),
         organization_id: Set(org.map(|o| o.id)),
         created_at: Set(Utc::now()),
+        disabled_at: Set(None),
     };
     Ok(row.insert(db).await?)
 }
@@ -378,7 +379,10 @@ pub async fn authenticate_token(
     else {
         return Ok(None);
     };
-    let user = user::Entity::find_by_id(t.user_id).one(db).await?;
+    let user = user::Entity::find_by_id(t.user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.disabled_at.is_none());
     let mut a: api_token::ActiveModel = t.into();
     a.last_used_at = Set(Some(Utc::now()));
     a.update(db).await?;
@@ -393,4 +397,342 @@ pub fn may_publish_for(user: &user::Model, org_id: Uuid) -> bool {
         Some(_) => user.organization_id == Some(org_id),
         None => false,
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administration with an audit trail: the web pages, the CLI and any API call these, and each
+// writes what it did to the moderation log (who, what, when, why).
+// ---------------------------------------------------------------------------------------------
+
+use crate::moderation::log::{self as modlog, Who};
+
+fn log_err(e: sea_orm::DbErr) -> AppError {
+    e.into()
+}
+
+/// Create a staff account and log it.
+pub async fn create_user_logged(
+    db: &DatabaseConnection,
+    who: &Who,
+    email: &str,
+    password: &str,
+    role: Role,
+    org_slug: Option<&str>,
+    reason: Option<&str>,
+) -> AppResult<user::Model> {
+    let user = create_user(db, email, password, role, org_slug).await?;
+    modlog::record(
+        db,
+        who,
+        "user.create",
+        &user.email,
+        reason,
+        serde_json::json!({ "user_id": user.id, "role": user.role, "organization": org_slug }),
+    )
+    .await
+    .map_err(log_err)?;
+    Ok(user)
+}
+
+/// Change a user's role (and organisation) and log it with the previous values. An editor
+/// needs an organisation; `org_slug` `None` keeps the current one, `Some("")` removes it.
+pub async fn set_role(
+    db: &DatabaseConnection,
+    who: &Who,
+    email: &str,
+    role: Role,
+    org_slug: Option<&str>,
+    reason: Option<&str>,
+) -> AppResult<user::Model> {
+    let user = find_user(db, email)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user with email {email:?}")))?;
+    let org_id = match org_slug {
+        None => user.organization_id,
+        Some("") => None,
+        Some(slug) => Some(
+            find_org(db, slug)
+                .await?
+                .ok_or_else(|| {
+                    AppError::field("org", format!("no organisation with slug {slug:?}"))
+                })?
+                .id,
+        ),
+    };
+    if role == Role::Editor && org_id.is_none() {
+        return Err(AppError::field(
+            "org",
+            "an editor belongs to an organisation: choose one",
+        ));
+    }
+    let (old_role, old_org) = (user.role.clone(), user.organization_id);
+    if old_role == role.as_str() && old_org == org_id {
+        return Ok(user);
+    }
+    let org_name = |id: Option<Uuid>| async move {
+        match id {
+            Some(id) => find_org_by_id(db, id).await.ok().flatten().map(|o| o.slug),
+            None => None,
+        }
+    };
+    let (old_slug, new_slug) = (org_name(old_org).await, org_name(org_id).await);
+    let mut a: user::ActiveModel = user.into();
+    a.role = Set(role.as_str().to_string());
+    a.organization_id = Set(org_id);
+    let user = a.update(db).await?;
+    modlog::record(
+        db,
+        who,
+        "user.role_change",
+        &user.email,
+        reason,
+        serde_json::json!({
+            "user_id": user.id,
+            "from": { "role": old_role, "organization": old_slug },
+            "to": { "role": user.role, "organization": new_slug },
+        }),
+    )
+    .await
+    .map_err(log_err)?;
+    Ok(user)
+}
+
+/// Disable (or enable again) an account: a disabled one cannot sign in nor use its tokens,
+/// and its web sessions end at once.
+pub async fn set_disabled(
+    db: &DatabaseConnection,
+    who: &Who,
+    email: &str,
+    disabled: bool,
+    reason: Option<&str>,
+) -> AppResult<user::Model> {
+    use crate::db::entities::staff_session;
+    let user = find_user(db, email)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user with email {email:?}")))?;
+    if disabled && user.email == who.email {
+        return Err(AppError::field(
+            "email",
+            "you cannot disable your own account",
+        ));
+    }
+    let id = user.id;
+    let mut a: user::ActiveModel = user.into();
+    a.disabled_at = Set(disabled.then(Utc::now));
+    let user = a.update(db).await?;
+    if disabled {
+        staff_session::Entity::delete_many()
+            .filter(staff_session::Column::UserId.eq(id))
+            .exec(db)
+            .await?;
+    }
+    modlog::record(
+        db,
+        who,
+        if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
+        &user.email,
+        reason,
+        serde_json::json!({ "user_id": user.id }),
+    )
+    .await
+    .map_err(log_err)?;
+    Ok(user)
+}
+
+/// Delete an account with its sessions and tokens (the moderation log keeps its history).
+pub async fn delete_user(
+    db: &DatabaseConnection,
+    who: &Who,
+    email: &str,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    use crate::db::entities::staff_session;
+    use sea_orm::TransactionTrait;
+    let user = find_user(db, email)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user with email {email:?}")))?;
+    if user.email == who.email {
+        return Err(AppError::field(
+            "email",
+            "you cannot delete your own account",
+        ));
+    }
+    let txn = db.begin().await?;
+    staff_session::Entity::delete_many()
+        .filter(staff_session::Column::UserId.eq(user.id))
+        .exec(&txn)
+        .await?;
+    api_token::Entity::delete_many()
+        .filter(api_token::Column::UserId.eq(user.id))
+        .exec(&txn)
+        .await?;
+    user::Entity::delete_by_id(user.id).exec(&txn).await?;
+    modlog::record(
+        &txn,
+        who,
+        "user.delete",
+        &user.email,
+        reason,
+        serde_json::json!({ "user_id": user.id, "role": user.role }),
+    )
+    .await
+    .map_err(log_err)?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Set a new password for someone else (their web sessions end) and log it (not the password).
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    who: &Who,
+    email: &str,
+    password: &str,
+) -> AppResult<user::Model> {
+    let user = set_password(db, email, password).await?;
+    modlog::record(
+        db,
+        who,
+        "user.password_reset",
+        &user.email,
+        None,
+        serde_json::json!({ "user_id": user.id }),
+    )
+    .await
+    .map_err(log_err)?;
+    Ok(user)
+}
+
+/// Create an organisation and log it.
+pub async fn create_organization_logged(
+    db: &DatabaseConnection,
+    who: &Who,
+    new: NewOrganization,
+    instance_default_language: &str,
+) -> AppResult<organization::Model> {
+    let org = create_organization(db, new, instance_default_language).await?;
+    modlog::record(
+        db,
+        who,
+        "organization.create",
+        &org.slug,
+        None,
+        serde_json::json!({ "organization_id": org.id, "name": org.name }),
+    )
+    .await
+    .map_err(log_err)?;
+    Ok(org)
+}
+
+/// The basic fields of an organisation an administrator edits.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationBasics {
+    pub name: String,
+    /// The summary in the organisation's default language (other languages are kept).
+    pub summary: String,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub manually_approves_followers: bool,
+}
+
+/// Update an organisation's basic fields and log which ones changed.
+pub async fn update_organization_basics(
+    db: &DatabaseConnection,
+    who: &Who,
+    slug: &str,
+    b: OrganizationBasics,
+) -> AppResult<organization::Model> {
+    let org = find_org(db, slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no organisation with slug {slug:?}")))?;
+    let mut errors = Vec::new();
+    if b.name.trim().is_empty() || b.name.chars().count() > 200 {
+        errors.push(crate::directory::validate::FieldError::new(
+            "name",
+            "must be 1 to 200 characters",
+        ));
+    }
+    if b.summary.chars().count() > 2000 {
+        errors.push(crate::directory::validate::FieldError::new(
+            "summary",
+            "at most 2000 characters",
+        ));
+    }
+    if let Some(w) = &b.website
+        && !url::Url::parse(w).is_ok_and(|u| u.scheme() == "https" || u.scheme() == "http")
+    {
+        errors.push(crate::directory::validate::FieldError::new(
+            "website",
+            "must be an http or https address",
+        ));
+    }
+    if let Some(e) = &b.email
+        && (!e.contains('@') || e.contains(char::is_whitespace))
+    {
+        errors.push(crate::directory::validate::FieldError::new(
+            "email",
+            "is not an email address",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut summary: LangMap = serde_json::from_str(&org.summary).unwrap_or_default();
+    let lang = org.default_language.clone();
+    if b.summary.trim().is_empty() {
+        summary.0.remove(&lang);
+    } else {
+        summary.insert(&lang, b.summary.trim());
+    }
+    let mut changed = Vec::new();
+    let name = b.name.trim().to_string();
+    if name != org.name {
+        changed.push("name");
+    }
+    let summary_json = serde_json::to_string(&summary).context("summary")?;
+    if summary_json != org.summary {
+        changed.push("summary");
+    }
+    for (field, old, new) in [
+        ("website", &org.website, &b.website),
+        ("email", &org.email, &b.email),
+        ("phone", &org.phone, &b.phone),
+        ("address", &org.address, &b.address),
+    ] {
+        if old != new {
+            changed.push(field);
+        }
+    }
+    if org.manually_approves_followers != b.manually_approves_followers {
+        changed.push("manually_approves_followers");
+    }
+    if changed.is_empty() {
+        return Ok(org);
+    }
+    let mut a: organization::ActiveModel = org.into();
+    a.name = Set(name);
+    a.summary = Set(summary_json);
+    a.website = Set(b.website);
+    a.email = Set(b.email);
+    a.phone = Set(b.phone);
+    a.address = Set(b.address);
+    a.manually_approves_followers = Set(b.manually_approves_followers);
+    a.updated_at = Set(Utc::now());
+    let org = a.update(db).await?;
+    modlog::record(
+        db,
+        who,
+        "organization.update",
+        &org.slug,
+        None,
+        serde_json::json!({ "organization_id": org.id, "changed": changed }),
+    )
+    .await
+    .map_err(log_err)?;
+    Ok(org)
 }

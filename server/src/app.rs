@@ -42,6 +42,23 @@ pub struct AppInner {
     pub buddy_limiter: crate::moderation::ratelimit::Limiter,
     /// Remote-follow lookups (outgoing WebFinger requests) per client address.
     pub follow_limiter: crate::moderation::ratelimit::Limiter,
+    /// `http.trusted_proxies`, parsed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl AppInner {
+    /// The client address of a request, the key of every per-address rate limit (see
+    /// [`crate::moderation::ratelimit::client_ip`]).
+    pub fn client_ip(
+        &self,
+        ext: &axum::http::Extensions,
+        headers: &axum::http::HeaderMap,
+    ) -> Option<std::net::IpAddr> {
+        let peer = ext
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|axum::extract::ConnectInfo(a)| a.ip());
+        crate::moderation::ratelimit::client_ip(&self.trusted_proxies, peer, headers)
+    }
 }
 
 /// Shared state of one instance, cheap to clone.
@@ -93,7 +110,12 @@ impl AppState {
         );
         // 20 lookups at once, then one more every 30 seconds.
         let follow_limiter = crate::moderation::ratelimit::Limiter::new(20, 30);
+        let trusted_proxies = config
+            .http
+            .trusted_networks()
+            .map_err(|e| anyhow::anyhow!("http.trusted_proxies: {e}"))?;
         Ok(AppState(Arc::new(AppInner {
+            trusted_proxies,
             db,
             config,
             urls,

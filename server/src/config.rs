@@ -22,6 +22,7 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     pub moderation: ModerationConfig,
     pub web: WebConfig,
+    pub http: HttpConfig,
     pub import: ImportConfig,
     pub metrics: MetricsConfig,
     pub buddy: BuddyConfig,
@@ -76,6 +77,30 @@ pub struct MediaConfig {
     pub dir: std::path::PathBuf,
     /// Largest picture file accepted, in bytes.
     pub max_upload_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Reverse proxies (CIDR blocks or single addresses) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl HttpConfig {
+    /// The trusted proxies as networks (a single address is a /32 or /128).
+    pub fn trusted_networks(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|s| {
+                let s = s.trim();
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        format!("{s:?} is not an IP address or a CIDR block such as 10.0.0.0/8")
+                    })
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -327,6 +352,9 @@ impl Config {
         if self.media.dir.as_os_str().is_empty() {
             errors.push("media.dir: must name a directory".into());
         }
+        if let Err(e) = self.http.trusted_networks() {
+            errors.push(format!("http.trusted_proxies: {e}"));
+        }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.server.log_level) {
             errors.push(format!("server.log_level: {e}"));
         }
@@ -550,6 +578,24 @@ url = "sqlite://from-file.db"
             &[("DATABASE_URL", "postgres://generic@h/db")],
         );
         assert_eq!(c.database.url, "postgres://generic@h/db");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_cidr_blocks() {
+        let c = load(None, &[]);
+        assert!(c.http.trusted_proxies.is_empty());
+        let c = load(
+            Some("[http]\ntrusted_proxies = [\"127.0.0.1/32\", \"::1\", \"10.0.0.0/8\"]\n"),
+            &[],
+        );
+        let nets = c.http.trusted_networks().unwrap();
+        assert_eq!(nets.len(), 3);
+        assert!(nets[1].contains(&"::1".parse::<std::net::IpAddr>().unwrap()));
+        let e = load_err(Some("[http]\ntrusted_proxies = [\"10.0.0.0/33\"]\n"), &[]);
+        assert!(
+            e.contains("http.trusted_proxies") && e.contains("10.0.0.0/33"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use passerelle::{
     config::Config,
     directory::model::LangMap,
     error::AppError,
+    moderation::log::Who,
 };
 
 #[derive(Parser)]
@@ -135,6 +136,18 @@ enum UserCommand {
     /// password is read from stdin when it is not a terminal, otherwise generated and printed
     /// once.
     SetPassword { email: String },
+    /// Change a staff account's role (and organisation); written to the moderation log.
+    SetRole {
+        email: String,
+        #[arg(long, value_parser = ["admin", "moderator", "editor"])]
+        role: String,
+        /// The organisation (slug) the user publishes for; "" for none; kept when omitted.
+        #[arg(long)]
+        org: Option<String>,
+        /// Why (kept in the moderation log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -245,8 +258,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let summary = summary
                 .map(|s| LangMap::single(&lang, &s))
                 .unwrap_or_default();
-            let org = accounts::create_organization(
+            let org = accounts::create_organization_logged(
                 &state.db,
+                &Who::command_line(),
                 NewOrganization {
                     slug,
                     name,
@@ -273,8 +287,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let state = app::AppState::init(config).await?;
             let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
             let (password, generated) = read_password()?;
-            let user =
-                accounts::create_user(&state.db, &email, &password, role, org.as_deref()).await?;
+            let user = accounts::create_user_logged(
+                &state.db,
+                &Who::command_line(),
+                &email,
+                &password,
+                role,
+                org.as_deref(),
+                None,
+            )
+            .await?;
             println!("created {} {}", user.role, user.email);
             if generated {
                 println!("password (shown once): {password}");
@@ -312,6 +334,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     );
                 }
             }
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::SetRole {
+                    email,
+                    role,
+                    org,
+                    reason,
+                },
+        } => {
+            let state = app::AppState::init(config).await?;
+            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
+            let user = accounts::set_role(
+                &state.db,
+                &Who::command_line(),
+                &email,
+                role,
+                org.as_deref(),
+                reason.as_deref(),
+            )
+            .await?;
+            println!("{} is now {}", user.email, user.role);
             Ok(())
         }
         Command::Token {

@@ -2,6 +2,7 @@
 //! real third-party ActivityPub implementation (Fedify) for interop.
 mod harness;
 
+mod admin_pages;
 mod browser;
 mod cli;
 mod directory;
@@ -14,8 +15,8 @@ mod foundation;
 mod hsds;
 mod moderation;
 mod ops;
-mod scaleout;
 mod public_pages;
+mod scaleout;
 mod search;
 mod staff;
 mod topics;

@@ -81,6 +81,8 @@ pub mod user {
         pub role: String,
         pub organization_id: Option<Uuid>,
         pub created_at: DateTimeUtc,
+        /// Set when an administrator disabled the account (no sign-in, no API tokens).
+        pub disabled_at: Option<DateTimeUtc>,
     }
     /// Keys, secrets and their hashes are never printed (logs, panics).
     impl std::fmt::Debug for Model {

@@ -1,13 +1,11 @@
 //! The moderation API. Moderators (and administrators) handle reports, removals and the review
 //! queue; only administrators change the federation policy (domain blocks, the allow-list,
 //! actor sanctions) and read the log. Editors get 403 everywhere here, no token 401.
-use std::net::SocketAddr;
-
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{ConnectInfo, Path, Query},
-    http::{Extensions, StatusCode, header},
+    extract::{Path, Query},
+    http::{Extensions, HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{delete, get, post},
 };
@@ -317,23 +315,29 @@ async fn create_block(ctx: Ctx, user: ApiUser, body: Bytes) -> AppResult<Respons
 async fn delete_block(ctx: Ctx, user: ApiUser, Path(id): Path<String>) -> AppResult<StatusCode> {
     let who = require_admin(&user)?;
     let id = parse_id(&id, "domain block")?;
+    remove_block(&ctx, &who, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Delete a domain block (its effects are lifted at once) and log it.
+pub async fn remove_block(ctx: &Ctx, who: &Who, id: Uuid) -> AppResult<()> {
     let row = domain_block::Entity::find_by_id(id)
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::not_found("domain block"))?;
     domain_block::Entity::delete_by_id(id).exec(&ctx.db).await?;
     ctx.moderation.refresh(&ctx.db).await?;
-    actions::lift_domain_block(&ctx, &row.domain).await?;
+    actions::lift_domain_block(ctx, &row.domain).await?;
     log::record(
         &ctx.db,
-        &who,
+        who,
         "domain_block.delete",
         &row.domain,
         None,
         json!({ "id": row.id, "severity": row.severity }),
     )
     .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,6 +474,18 @@ async fn create_sanction(ctx: Ctx, user: ApiUser, body: Bytes) -> AppResult<Resp
     let (Some(actor), Some(severity)) = (actor, severity) else {
         return Err(AppError::BadRequest("invalid sanction".into()));
     };
+    let row = add_sanction(&ctx, &who, actor, severity, reason).await?;
+    Ok((StatusCode::CREATED, Json(sanction_json(&row))).into_response())
+}
+
+/// Suspend or limit one remote actor (applied at once to what we hold of it) and log it.
+pub async fn add_sanction(
+    ctx: &Ctx,
+    who: &Who,
+    actor: Url,
+    severity: Severity,
+    reason: Option<String>,
+) -> AppResult<actor_sanction::Model> {
     if actor_sanction::Entity::find()
         .filter(actor_sanction::Column::ApId.eq(actor.as_str()))
         .one(&ctx.db)
@@ -496,23 +512,29 @@ async fn create_sanction(ctx: Ctx, user: ApiUser, body: Bytes) -> AppResult<Resp
         .one(&ctx.db)
         .await?
     {
-        actions::apply_actor_sanction(&ctx, &known, severity).await?;
+        actions::apply_actor_sanction(ctx, &known, severity).await?;
     }
     log::record(
         &ctx.db,
-        &who,
+        who,
         "actor_sanction.create",
         actor.as_str(),
         row.reason.as_deref(),
         json!({ "id": row.id, "severity": row.severity }),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(sanction_json(&row))).into_response())
+    Ok(row)
 }
 
 async fn delete_sanction(ctx: Ctx, user: ApiUser, Path(id): Path<String>) -> AppResult<StatusCode> {
     let who = require_admin(&user)?;
     let id = parse_id(&id, "actor sanction")?;
+    remove_sanction(&ctx, &who, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Lift a sanction on a remote actor and log it.
+pub async fn remove_sanction(ctx: &Ctx, who: &Who, id: Uuid) -> AppResult<()> {
     let row = actor_sanction::Entity::find_by_id(id)
         .one(&ctx.db)
         .await?
@@ -526,18 +548,18 @@ async fn delete_sanction(ctx: Ctx, user: ApiUser, Path(id): Path<String>) -> App
         .one(&ctx.db)
         .await?
     {
-        actions::lift_actor_sanction(&ctx, known.id).await?;
+        actions::lift_actor_sanction(ctx, known.id).await?;
     }
     log::record(
         &ctx.db,
-        &who,
+        who,
         "actor_sanction.delete",
         &row.ap_id,
         None,
         json!({ "id": row.id, "severity": row.severity }),
     )
     .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -620,54 +642,76 @@ async fn restore_entry(
     let reason = opt_string(&body, "reason", 1000, &mut errors);
     done(errors)?;
     let e = load_entry(&ctx, &id).await?;
+    let e = restore(&ctx, &who, e, reason.as_deref()).await?;
+    Ok(Json(moderated_json(&e)))
+}
+
+/// Restore a removed entry (shown again, federated again if local) and log it.
+pub async fn restore(
+    ctx: &Ctx,
+    who: &Who,
+    e: entry::Model,
+    reason: Option<&str>,
+) -> AppResult<entry::Model> {
     if e.moderation_state != REMOVED {
         return Err(AppError::Conflict("this entry is not removed".into()));
     }
-    let shown = actions::shown_state(&ctx, &e).await?;
-    let e = actions::set_state(&ctx, e, shown).await?;
-    actions::federate_local_visibility(&ctx, &e, false).await?;
+    let shown = actions::shown_state(ctx, &e).await?;
+    let e = actions::set_state(ctx, e, shown).await?;
+    actions::federate_local_visibility(ctx, &e, false).await?;
     log::record(
         &ctx.db,
-        &who,
+        who,
         "entry.restore",
         &e.ap_id,
-        reason.as_deref(),
+        reason,
         json!({ "entry_id": e.id, "state": shown }),
     )
     .await?;
-    Ok(Json(moderated_json(&e)))
+    Ok(e)
 }
 
 async fn approve_entry(ctx: Ctx, user: ApiUser, Path(id): Path<String>) -> AppResult<Json<Value>> {
     let who = require_moderator(&user)?;
     let e = load_entry(&ctx, &id).await?;
+    let e = approve(&ctx, &who, e).await?;
+    Ok(Json(moderated_json(&e)))
+}
+
+/// Approve an entry of the review queue (it appears) and log it.
+pub async fn approve(ctx: &Ctx, who: &Who, e: entry::Model) -> AppResult<entry::Model> {
     if e.moderation_state != PENDING_REVIEW {
         return Err(AppError::Conflict(
             "this entry is not waiting for review".into(),
         ));
     }
-    let shown = actions::shown_state(&ctx, &e).await?;
-    let e = actions::set_state(&ctx, e, shown).await?;
+    let shown = actions::shown_state(ctx, &e).await?;
+    let e = actions::set_state(ctx, e, shown).await?;
     log::record(
         &ctx.db,
-        &who,
+        who,
         "entry.approve",
         &e.ap_id,
         None,
         json!({ "entry_id": e.id, "state": shown }),
     )
     .await?;
-    Ok(Json(moderated_json(&e)))
+    Ok(e)
 }
 
-async fn review_queue(ctx: Ctx, user: ApiUser) -> AppResult<Json<Value>> {
-    require_moderator(&user)?;
-    let rows = entry::Entity::find()
+/// The entries waiting for review, oldest first.
+pub async fn pending_entries(ctx: &Ctx) -> AppResult<Vec<entry::Model>> {
+    Ok(entry::Entity::find()
         .filter(entry::Column::ModerationState.eq(PENDING_REVIEW))
         .filter(entry::Column::DeletedAt.is_null())
         .order_by_asc(entry::Column::Published)
         .all(&ctx.db)
-        .await?;
+        .await?)
+}
+
+async fn review_queue(ctx: Ctx, user: ApiUser) -> AppResult<Json<Value>> {
+    require_moderator(&user)?;
+    let rows = pending_entries(&ctx).await?;
     Ok(Json(
         json!({ "items": rows.iter().map(moderated_json).collect::<Vec<_>>() }),
     ))
@@ -677,11 +721,13 @@ async fn review_queue(ctx: Ctx, user: ApiUser) -> AppResult<Json<Value>> {
 // Reports
 // ---------------------------------------------------------------------------------------------
 
-async fn create_report(ctx: Ctx, ext: Extensions, body: Bytes) -> AppResult<Response> {
-    let ip = ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(a)| a.ip());
-    if !ctx.report_limiter.allow(ip) {
+async fn create_report(
+    ctx: Ctx,
+    ext: Extensions,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    if !ctx.report_limiter.allow(ctx.client_ip(&ext, &headers)) {
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             [(
@@ -731,22 +777,38 @@ async fn create_report(ctx: Ctx, ext: Extensions, body: Bytes) -> AppResult<Resp
     let (Some(target), Some(category)) = (target, category) else {
         return Err(AppError::BadRequest("invalid report".into()));
     };
-    let resolved = reports::resolve_target(&ctx, &target)
-        .await?
-        .ok_or_else(|| AppError::field("target", "no entry or organisation with this id here"))?;
-    let row = reports::insert(
-        &ctx.db,
-        resolved,
-        &category,
-        comment.as_deref().unwrap_or_default(),
-        None,
-    )
-    .await?;
+    let row = submit_report(&ctx, &target, &category, comment.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": row.id, "state": row.state })),
     )
         .into_response())
+}
+
+/// Store an anonymous report (the JSON API and the public form; both rate-limit first).
+pub async fn submit_report(
+    ctx: &Ctx,
+    target: &str,
+    category: &str,
+    comment: Option<&str>,
+) -> AppResult<report::Model> {
+    if !reports::CATEGORIES.contains(&category) {
+        return Err(AppError::field(
+            "category",
+            format!("required: one of {}", reports::CATEGORIES.join(", ")),
+        ));
+    }
+    let resolved = reports::resolve_target(ctx, target)
+        .await?
+        .ok_or_else(|| AppError::field("target", "no entry or organisation with this id here"))?;
+    reports::insert(
+        &ctx.db,
+        resolved,
+        category,
+        comment.unwrap_or_default(),
+        None,
+    )
+    .await
 }
 
 fn report_json(r: &report::Model) -> Value {
@@ -780,8 +842,16 @@ async fn list_reports(
     Query(q): Query<ReportsQuery>,
 ) -> AppResult<Json<Value>> {
     require_moderator(&user)?;
+    let rows = list_reports_in(&ctx, q.state.as_deref()).await?;
+    Ok(Json(
+        json!({ "items": rows.iter().map(report_json).collect::<Vec<_>>() }),
+    ))
+}
+
+/// Reports in a state (`open`, the default, `resolved` or `all`), newest first.
+pub async fn list_reports_in(ctx: &Ctx, state: Option<&str>) -> AppResult<Vec<report::Model>> {
     let mut find = report::Entity::find();
-    match q.state.as_deref() {
+    match state {
         None | Some("open") => find = find.filter(report::Column::State.eq("open")),
         Some("resolved") => find = find.filter(report::Column::State.eq("resolved")),
         Some("all") => {}
@@ -792,16 +862,13 @@ async fn list_reports(
             ));
         }
     }
-    let rows = find
+    Ok(find
         .order_by_desc(report::Column::CreatedAt)
         .all(&ctx.db)
-        .await?;
-    Ok(Json(
-        json!({ "items": rows.iter().map(report_json).collect::<Vec<_>>() }),
-    ))
+        .await?)
 }
 
-async fn load_report(ctx: &Ctx, id: &str) -> AppResult<report::Model> {
+pub async fn load_report(ctx: &Ctx, id: &str) -> AppResult<report::Model> {
     let id = parse_id(id, "report")?;
     report::Entity::find_by_id(id)
         .one(&ctx.db)
@@ -809,7 +876,7 @@ async fn load_report(ctx: &Ctx, id: &str) -> AppResult<report::Model> {
         .ok_or_else(|| AppError::not_found("report"))
 }
 
-const RESOLUTIONS: [&str; 4] = ["none", "remove_entry", "limit_domain", "block_domain"];
+pub const RESOLUTIONS: [&str; 4] = ["none", "remove_entry", "limit_domain", "block_domain"];
 
 async fn resolve_report(
     ctx: Ctx,
@@ -834,6 +901,25 @@ async fn resolve_report(
     };
     done(errors)?;
     let r = load_report(&ctx, &id).await?;
+    let r = resolve(&ctx, &who, r, note, &action).await?;
+    Ok(Json(report_json(&r)))
+}
+
+/// Resolve a report with an optional note and action (`none`, `remove_entry`, and for
+/// administrators `limit_domain`, `block_domain`), and log it.
+pub async fn resolve(
+    ctx: &Ctx,
+    who: &Who,
+    r: report::Model,
+    note: Option<String>,
+    action: &str,
+) -> AppResult<report::Model> {
+    if !RESOLUTIONS.contains(&action) {
+        return Err(AppError::field(
+            "action",
+            format!("one of {}", RESOLUTIONS.join(", ")),
+        ));
+    }
     if r.state == "resolved" {
         return Err(AppError::Conflict("this report is already resolved".into()));
     }
@@ -844,16 +930,18 @@ async fn resolve_report(
     let reason = note
         .clone()
         .unwrap_or_else(|| format!("report {} ({})", r.id, r.category));
-    match action.as_str() {
+    match action {
         "remove_entry" => {
             let e = target_entry
                 .ok_or_else(|| AppError::field("action", "this report is not about an entry"))?;
             if e.moderation_state != REMOVED {
-                remove(&ctx, &who, e, Some(&reason)).await?;
+                remove(ctx, who, e, Some(&reason)).await?;
             }
         }
         "limit_domain" | "block_domain" => {
-            require_admin(&user)?;
+            if Role::parse(&who.role) != Some(Role::Admin) {
+                return Err(AppError::Forbidden("administrators only".into()));
+            }
             let domain = match &target_entry {
                 Some(e) => e.origin_domain.clone(),
                 None => Url::parse(&r.target)
@@ -871,43 +959,49 @@ async fn resolve_report(
             } else {
                 Severity::Limit
             };
-            add_block(&ctx, &who, domain, severity, None, Some(reason), None).await?;
+            add_block(ctx, who, domain, severity, None, Some(reason), None).await?;
         }
         _ => {}
     }
     let mut a: report::ActiveModel = r.into();
     a.state = Set("resolved".into());
     a.resolution_note = Set(note.clone());
-    a.resolution_action = Set(Some(action.clone()));
+    a.resolution_action = Set(Some(action.to_string()));
     a.resolved_by = Set(Some(who.email.clone()));
     a.resolved_at = Set(Some(Utc::now()));
     let r = a.update(&ctx.db).await?;
     log::record(
         &ctx.db,
-        &who,
+        who,
         "report.resolve",
         &r.target,
         note.as_deref(),
         json!({ "report_id": r.id, "action": action, "category": r.category }),
     )
     .await?;
-    Ok(Json(report_json(&r)))
+    Ok(r)
 }
 
 async fn forward_report(ctx: Ctx, user: ApiUser, Path(id): Path<String>) -> AppResult<Response> {
     let who = require_moderator(&user)?;
     let r = load_report(&ctx, &id).await?;
-    let flag = reports::forward(&ctx, &r).await?;
+    let flag = forward(&ctx, &who, &r).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "flag": flag }))).into_response())
+}
+
+/// Forward a report to the origin of its entry as a `Flag` of our instance actor, and log it.
+pub async fn forward(ctx: &Ctx, who: &Who, r: &report::Model) -> AppResult<Value> {
+    let flag = reports::forward(ctx, r).await?;
     log::record(
         &ctx.db,
-        &who,
+        who,
         "report.forward",
         &r.target,
         None,
         json!({ "report_id": r.id, "flag": flag.get("id") }),
     )
     .await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "flag": flag }))).into_response())
+    Ok(flag)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -926,18 +1020,28 @@ fn log_json(l: &moderation_log::Model) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct LogQuery {
-    page: Option<String>,
-    per_page: Option<String>,
-    action: Option<String>,
-    format: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+    pub action: Option<String>,
+    pub format: Option<String>,
+    /// Only what this person (email) did (the web page's filter).
+    pub actor: Option<String>,
+    /// Only actions whose target contains this text (the web page's filter).
+    pub target: Option<String>,
 }
 
-fn log_query(q: &LogQuery) -> sea_orm::Select<moderation_log::Entity> {
+pub fn log_query(q: &LogQuery) -> sea_orm::Select<moderation_log::Entity> {
     let mut find = moderation_log::Entity::find();
     if let Some(a) = q.action.as_deref().filter(|a| !a.is_empty()) {
         find = find.filter(moderation_log::Column::Action.eq(a));
+    }
+    if let Some(a) = q.actor.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        find = find.filter(moderation_log::Column::ActorEmail.eq(a.to_lowercase()));
+    }
+    if let Some(t) = q.target.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        find = find.filter(moderation_log::Column::Target.contains(t));
     }
     find.order_by_desc(moderation_log::Column::At)
         .order_by_desc(moderation_log::Column::Id)
@@ -966,11 +1070,16 @@ fn csv_field(s: &str) -> String {
 
 async fn export_log(ctx: Ctx, user: ApiUser, Query(q): Query<LogQuery>) -> AppResult<Response> {
     require_admin(&user)?;
+    log_export(&ctx, &q).await
+}
+
+/// The log (filtered as `q` says) as a CSV or JSON download.
+pub async fn log_export(ctx: &Ctx, q: &LogQuery) -> AppResult<Response> {
     let format = q.format.as_deref().unwrap_or("json");
     if format != "json" && format != "csv" {
         return Err(AppError::field("format", "csv or json"));
     }
-    let rows = log_query(&q).all(&ctx.db).await?;
+    let rows = log_query(q).all(&ctx.db).await?;
     if format == "json" {
         let items: Vec<Value> = rows.iter().map(log_json).collect();
         return Ok((

@@ -13,6 +13,16 @@ pub struct Who {
     pub role: String,
 }
 
+impl Who {
+    /// The `passerelle` command line (run by whoever administers the server).
+    pub fn command_line() -> Who {
+        Who {
+            email: "cli".into(),
+            role: "cli".into(),
+        }
+    }
+}
+
 impl From<&user::Model> for Who {
     fn from(u: &user::Model) -> Who {
         Who {

@@ -311,7 +311,20 @@ mod tests {
             args.set(name, FluentValue::from("x"));
         }
         for n in [1, 2, 3, 10, 11, 21, 100] {
-            for name in ["min", "count", "days", "max", "page", "pages"] {
+            for name in [
+                "min",
+                "count",
+                "days",
+                "max",
+                "page",
+                "pages",
+                "created",
+                "updated",
+                "unchanged",
+                "refused",
+                "limit",
+                "size",
+            ] {
                 args.set(name, FluentValue::from(n));
             }
             for (lang, source) in CATALOGUES {

@@ -1,10 +1,12 @@
 //! Server-rendered HTML pages, in the reader's language (see [`i18n`]).
+pub mod admin;
 pub mod editor;
 pub mod i18n;
-pub mod ops;
-pub mod public;
 pub mod media;
+pub mod ops;
 pub mod profile;
+pub mod public;
+pub mod report;
 pub mod security;
 pub mod staff;
 
@@ -62,6 +64,10 @@ impl Web {
                 Ok(tr.text(&lang, key, Some(&args)))
             },
         );
+        // `x|urlencode`: a query-string value (minijinja's own filter is not compiled in).
+        env.add_filter("urlencode", |v: String| -> String {
+            url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
+        });
         Ok(Web { env, i18n })
     }
 
@@ -130,6 +136,8 @@ pub fn routes() -> Router {
         .merge(editor::routes())
         .merge(profile::routes())
         .merge(media::routes())
+        .merge(admin::routes())
+        .merge(report::routes())
 }
 
 async fn style() -> Response {

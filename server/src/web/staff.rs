@@ -5,11 +5,8 @@
 //! the user, an expiry and a CSRF token. Every form a signed-in user sends carries that token
 //! (synchronizer pattern); the sign-in form, sent before any session exists, carries a token
 //! that must equal a cookie set with the form (double submit).
-use std::net::SocketAddr;
-
 use axum::{
     Form, Router,
-    extract::ConnectInfo,
     http::{Extensions, HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -108,7 +105,7 @@ pub(crate) fn csrf_refusal(state: &AppState, reader: &Reader) -> AppResult<Respo
     )
 }
 
-fn to_login() -> Response {
+pub(crate) fn to_login() -> Response {
     Redirect::to("/staff/login").into_response()
 }
 
@@ -136,6 +133,7 @@ pub async fn current(
     let Some(user) = user::Entity::find_by_id(session.user_id)
         .one(&state.db)
         .await?
+        .filter(|u| u.disabled_at.is_none())
     else {
         return Ok(None);
     };
@@ -226,9 +224,7 @@ async fn login(
             vec![],
         );
     }
-    let ip = ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(a)| a.ip());
+    let ip = state.client_ip(&ext, &headers);
     // Both buckets are charged on every attempt, so neither many accounts from one address
     // nor one account from many addresses can be guessed at speed.
     let ip_ok = state.login_ip_limiter.allow(ip);
@@ -256,7 +252,8 @@ async fn login(
     let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&stored, &password))
         .await
         .unwrap_or(false);
-    let Some(user) = user.filter(|_| ok) else {
+    // A disabled account is refused like a wrong password (nothing tells it exists).
+    let Some(user) = user.filter(|u| ok && u.disabled_at.is_none()) else {
         tracing::info!(ip = ?ip, "staff sign-in refused");
         return login_page(
             state,
@@ -334,7 +331,7 @@ async fn logout(
 // Dashboard
 // ---------------------------------------------------------------------------------------------
 
-fn role_key(role: &str) -> &'static str {
+pub(crate) fn role_key(role: &str) -> &'static str {
     match Role::parse(role) {
         Some(Role::Admin) => "role-admin",
         Some(Role::Moderator) => "role-moderator",
@@ -398,6 +395,7 @@ async fn dashboard(ctx: Ctx, reader: Reader, headers: HeaderMap) -> AppResult<Re
             role => state.web.t(&reader.ui, role_key(&user.role)),
             csrf => session.csrf_token,
             orgs => list,
+            admin_links => super::admin::links(&user),
         },
         vec![],
     )

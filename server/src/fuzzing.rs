@@ -83,7 +83,8 @@ mod tests {
     #[test]
     fn fuzz_regressions_replay() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions");
-        let targets: [(&str, fn(&[u8])); 3] = [
+        type Target = fn(&[u8]);
+        let targets: [(&str, Target); 3] = [
             ("signature_header", super::signature_header),
             ("inbox_json", super::inbox_json),
             ("search_query", super::search_query),

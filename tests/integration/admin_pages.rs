@@ -586,6 +586,10 @@ both_dbs! {
         assert_eq!(org.name, "Entraide de Roubaix");
         assert!(org.manually_approves_followers && org.website.is_none());
         assert!(org.summary.contains("vestiaire"));
+        // Followers are told: an `Update` of the organisation's actor with the new name.
+        let update = crate::federation_network::activity_about(&app, "Update", app.state.urls.org("entraide-roubaix").as_str()).await;
+        let doc: Value = serde_json::from_str(&update.json).unwrap();
+        assert_eq!(doc["object"]["name"], "Entraide de Roubaix");
         let actions: Vec<String> = log_actions(&app).await.into_iter().map(|l| l.action).collect();
         assert!(actions.contains(&"organization.create".into()) && actions.contains(&"organization.update".into()));
     }

@@ -1913,7 +1913,10 @@ async fn org_update(
         p.field("name", tr(state, &reader, "staff-field-required"));
     } else {
         match accounts::update_organization_basics(&state.db, &s.who, &slug, b).await {
-            Ok(_) => {
+            Ok(updated) => {
+                // Followers see the new name and presentation (an `Update` of the actor).
+                crate::federation::actors::publish_org_update(&state.db, state, &updated).await?;
+                state.delivery_wakeup.notify_waiters();
                 return Ok(see(format!(
                     "/staff/admin/organizations/{slug}?done=org-updated"
                 )));

@@ -186,6 +186,9 @@ pub struct Reader {
     pub remember: Option<&'static str>,
     /// `Accept-Language` ranges, best first.
     pub accepted: Vec<String>,
+    /// The request's other query parameters (all but `lang`), form-encoded: the language
+    /// switcher keeps them, so switching language on a search or a form keeps what it shows.
+    pub query: String,
 }
 
 impl Reader {
@@ -213,10 +216,17 @@ impl Reader {
                     .map(str::to_string)
                     .unwrap_or_else(|| REFERENCE.to_string())
             });
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                    .filter(|(k, _)| k != "lang"),
+            )
+            .finish();
         Reader {
             ui,
             remember: chosen,
             accepted,
+            query,
         }
     }
 
@@ -233,6 +243,15 @@ impl Reader {
 
     pub fn dir(&self) -> &'static str {
         text_direction(&self.ui)
+    }
+
+    /// The link of the language switcher to `lang`: this page, with its query, in `lang`.
+    pub fn switch_to(&self, lang: &str) -> String {
+        if self.query.is_empty() {
+            format!("?lang={lang}")
+        } else {
+            format!("?{}&lang={lang}", self.query)
+        }
     }
 }
 
@@ -367,6 +386,24 @@ mod tests {
         );
         assert_eq!(parse_accept_language(""), Vec::<String>::new());
         assert_eq!(parse_accept_language("<script>, fr"), vec!["fr"]);
+    }
+
+    #[test]
+    fn the_language_switcher_keeps_the_other_parameters() {
+        let r = reader(
+            Some("target=https%3A%2F%2Fa.example%2Fe%2F1&lang=fr&q=caf%C3%A9"),
+            None,
+            None,
+        );
+        assert_eq!(
+            r.switch_to("ar"),
+            "?target=https%3A%2F%2Fa.example%2Fe%2F1&q=caf%C3%A9&lang=ar"
+        );
+        assert_eq!(
+            reader(Some("lang=de"), None, None).switch_to("uk"),
+            "?lang=uk"
+        );
+        assert_eq!(reader(None, None, None).switch_to("it"), "?lang=it");
     }
 
     fn reader(query: Option<&str>, cookie: Option<&str>, accept: Option<&str>) -> Reader {

@@ -87,7 +87,14 @@ impl Web {
     ) -> AppResult<Response> {
         let languages: Vec<Value> = i18n::LANGUAGES
             .iter()
-            .map(|(code, own)| context! { code => code, name => own, dir => text_direction(code) })
+            .map(|(code, own)| {
+                context! {
+                    code => code,
+                    name => own,
+                    dir => text_direction(code),
+                    href => reader.switch_to(code),
+                }
+            })
             .collect();
         let full = context! {
             lang => reader.ui,

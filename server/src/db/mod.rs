@@ -48,9 +48,30 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     use sea_orm::DatabaseBackend;
     if db.get_database_backend() != DatabaseBackend::Postgres {
-        return Migrator::up(db, None)
+        // On ONE connection of its own: sea-orm-migration runs SQLite migrations outside a
+        // transaction, statement by statement, on whichever pooled connection is free, and a
+        // connection still reading an older snapshot of the schema (WAL) could prepare a
+        // statement against it (seen once as "trigger … already exists" right after the
+        // statement that dropped it).
+        use sea_orm::sqlx::sqlite::SqlitePoolOptions;
+        let options = db.get_sqlite_connection_pool().connect_options();
+        if options.get_filename().as_os_str() == ":memory:" {
+            // One database per connection: only the pool's own connections see it.
+            return Migrator::up(db, None)
+                .await
+                .context("applying database migrations");
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with((*options).clone())
+            .await
+            .context("a connection for the migrations")?;
+        let one = sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool);
+        let result = Migrator::up(&one, None)
             .await
             .context("applying database migrations");
+        let _ = one.close().await;
+        return result;
     }
     // An arbitrary constant naming "Passerelle's migrations" among advisory locks.
     const LOCK: i64 = 0x5061_7373_6572_656c; // "Passerel"

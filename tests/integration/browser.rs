@@ -346,6 +346,18 @@ both_dbs! {
                 );
             }
         }
+        // The pages of the search, editor, buddy and report scenarios.
+        for want in [
+            "search-en-390", "search-en-320", "search-ar-320", "search-near-en-390",
+            "event-form-error-en-390", "event-new-en-390", "events-week-en-390", "event-form-ar-320",
+            "offer-buddy-en-390", "offer-buddy-ar-320", "requests-en-390", "report-en-390",
+            "report-ar-320", "admin-reports-ar-320", "admin-blocks-ar-320",
+        ] {
+            assert!(
+                files.iter().any(|f| f.ends_with(&format!("/{want}.png"))),
+                "no screenshot {want}.png in {files:?}"
+            );
+        }
         for f in &files {
             let bytes = std::fs::read(f).unwrap_or_else(|e| panic!("{f}: {e}"));
             let css_width: u32 = f

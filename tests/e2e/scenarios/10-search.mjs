@@ -2,7 +2,7 @@
 import { PHONES } from '../lib.mjs';
 
 export const name = 'reader-searches-on-a-phone';
-export const about = 'on a 390 px phone a reader searches, filters by category and by language (each narrowing the results to entries that have them), follows a facet link (as many results as the facet said), pages (other results), uses "near me" with the position the browser gives (latitude and longitude filled, results within the radius, nearest first), and opens an entry; the search page at 320 px and in Arabic; with JavaScript off the form still searches and "near me" is hidden';
+export const about = 'on a 390 px phone a reader searches, filters by category and by language (each narrowing the results to entries that have them), follows a facet link (as many results as the facet said), pages (other results), uses "near me" with the position the browser gives (latitude and longitude filled, results within the radius, nearest first), and opens an entry, whose remote-follow form refuses a malformed account beside the field; the search page at 320 px and in Arabic; with JavaScript off the form still searches and "near me" is hidden';
 
 /** The results on the page: [{path, name}], and the total the heading says. */
 async function results(page) {
@@ -118,6 +118,15 @@ export default async function (t) {
   await Promise.all([page.waitForURL(new RegExp(`${near.items[0].path}$`)), page.locator('main ol.entries > li > a').first().click()]);
   t.eq((await page.locator('h1').textContent()).trim(), near.items[0].name, 'the entry opened');
   await t.pageChecks(page, 'entry from the search');
+
+  t.step('the remote-follow form refuses something that is no fediverse account, beside the field');
+  await page.locator('#follow-account').fill('not an account');
+  const follow = await t.submit(page, page.locator('#follow-submit'));
+  t.check(follow.status() >= 400 && follow.status() < 500, `status of following from "not an account": ${follow.status()}`);
+  t.eq(await page.locator('#follow-account').inputValue(), 'not an account', 'the account typed is kept');
+  t.eq(await page.locator('#follow-account').getAttribute('aria-invalid'), 'true', 'the account marked invalid');
+  t.check(await page.locator('#follow-account-error').isVisible(), 'no error beside the account');
+  await t.pageChecks(page, 'remote follow with an error');
 
   t.step('the search page at 320 px and in Arabic');
   const small = await t.page({ ...PHONES.small });

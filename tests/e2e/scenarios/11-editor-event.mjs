@@ -2,7 +2,7 @@
 import { PHONES } from '../lib.mjs';
 
 export const name = 'editor-creates-an-event';
-export const about = 'an editor signs in on a 390 px phone and creates an event in French and English with a banner picture: an end before the start is refused beside the end field with everything typed kept; fixed, the event is listed, its public page shows both languages and the banner loads, it is in the week of /events; then the editor edits it (the public page changes) and deletes it after the confirmation (the page answers 410 or 404); the form at 320 px and in Arabic';
+export const about = 'an editor signs in on a 390 px phone and creates an event in French and English with a banner picture: an end before the start is refused beside the end field with everything typed kept; fixed, the event is listed, its public page shows both languages and the banner loads, it is in the week of /events; then the editor edits it (the public page changes) and deletes it after the confirmation (the page answers 410 or 404); a logo uploaded on the organisation profile shows on its public page; the followers page; the form at 320 px and in Arabic';
 
 const pad = (n) => String(n).padStart(2, '0');
 const localDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -17,19 +17,19 @@ function isoWeek(d) {
   return `${year}-W${pad(week)}`;
 }
 
-/** A PNG drawn on a canvas in the page: 600×200, coloured stripes. */
-async function bannerPng(page) {
-  const dataUrl = await page.evaluate(() => {
+/** A PNG drawn on a canvas in the page: coloured stripes, 600×200 unless told. */
+async function bannerPng(page, [width, height] = [600, 200]) {
+  const dataUrl = await page.evaluate(([w, h]) => {
     const c = document.createElement('canvas');
-    c.width = 600;
-    c.height = 200;
+    c.width = w;
+    c.height = h;
     const g = c.getContext('2d');
     for (let i = 0; i < 6; i++) {
       g.fillStyle = `hsl(${i * 60}, 70%, 45%)`;
-      g.fillRect(i * 100, 0, 100, 200);
+      g.fillRect((i * w) / 6, 0, w / 6, h);
     }
     return c.toDataURL('image/png');
-  });
+  }, [width, height]);
   return { name: 'banner.png', mimeType: 'image/png', buffer: Buffer.from(dataUrl.split(',')[1], 'base64') };
 }
 
@@ -134,6 +134,27 @@ export default async function (t) {
   t.eq(await page.locator(`main table.entries-table a[href$="${path}"]`).count(), 0, 'the deleted event still listed');
   const gone = await en.goto(t.url(path));
   t.check([404, 410].includes(gone.status()), `the deleted event's page answers ${gone.status()}`);
+
+  t.step('the organisation profile: a logo uploaded shows on the public page');
+  await t.go(page, `/staff/entries?org=${org}`);
+  await Promise.all([page.waitForURL(/\/profile$/), page.locator('#org-profile-link').click()]);
+  await t.pageChecks(page, 'organisation profile form');
+  await page.locator('#logo').setInputFiles({ ...(await bannerPng(page, [200, 200])), name: 'logo.png' });
+  t.eq((await t.submit(page, page.locator('#save'))).status(), 303, 'status of saving the profile with a logo');
+  await page.waitForURL(/done=saved/);
+  await t.shot(page, 'org-profile-en');
+  const orgPath = t.fixture.orgs.find((o) => o.slug === org).path;
+  await t.go(en, orgPath);
+  const logo = en.locator('main img.org-logo');
+  t.eq(await logo.count(), 1, 'logo on the organisation page');
+  await logo.evaluate((img) => (img.complete ? null : new Promise((ok) => { img.onload = ok; img.onerror = ok; })));
+  t.eq(await logo.evaluate((img) => img.naturalWidth), 200, 'width of the logo loaded');
+  await t.pageChecks(en, 'organisation page with a logo');
+
+  t.step('the followers page');
+  await t.go(page, `/staff/entries?org=${org}`);
+  await Promise.all([page.waitForURL(/\/followers$/), page.locator('#org-followers-link').click()]);
+  await t.pageChecks(page, 'followers page');
 
   t.step('the new event form at 320 px and in Arabic');
   const ar = await t.page({ ...PHONES.small, locale: 'ar' });

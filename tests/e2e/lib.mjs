@@ -140,10 +140,26 @@ export class T {
     const width = page.viewportSize()?.width ?? 0;
     const r = await page.evaluate((vw) => {
       const offenders = [];
+      // Boxes parked off screen on purpose (the skip link, a honeypot field), with their content.
+      const parked = [...document.body.querySelectorAll('*')].filter((el) => {
+        const b = el.getBoundingClientRect();
+        return getComputedStyle(el).position === 'absolute' && (b.right < 0 || b.left > vw);
+      });
+      // Content of a box that scrolls (or clips) sideways by itself, the box being on screen: a
+      // wide data table in its own scroller does not make the page scroll.
+      const inScroller = (el) => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+          if (getComputedStyle(p).overflowX === 'visible') continue;
+          const pb = p.getBoundingClientRect();
+          if (pb.left >= -0.5 && pb.right <= vw + 0.5) return true;
+        }
+        return false;
+      };
       for (const el of document.body.querySelectorAll('*')) {
         const b = el.getBoundingClientRect();
         if (b.width === 0 || b.height === 0) continue;
-        if (getComputedStyle(el).position === 'absolute' && (b.right < 0 || b.left > vw)) continue; // parked off screen (skip link)
+        if (parked.some((p) => p.contains(el))) continue;
+        if (inScroller(el)) continue;
         // A box wider than the screen, or text wider than its box (a long word).
         if (b.right > vw + 0.5 || b.left < -0.5 || (el.children.length === 0 && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible' && getComputedStyle(el).display !== 'inline')) {
           const cls = typeof el.className === 'string' && el.className ? `.${el.className.split(' ').join('.')}` : '';

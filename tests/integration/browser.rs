@@ -35,12 +35,27 @@ pub(crate) const REQUIRED_SCENARIOS: &[&str] = &[
     "csrf-from-another-origin",
     "script-never-runs",
     "phone-screenshots",
+    "reader-searches-on-a-phone",
+    "editor-creates-an-event",
+    "buddy-request",
+    "report-and-moderation",
 ];
 
 /// Staff accounts of the fixture, one per scenario that signs in (so that one scenario's
 /// password change or failed attempts never touch another's): `<name>@e2e.example`, editors
 /// of the first demo organisation. Add a name here for a new scenario that signs in.
-const ACCOUNTS: &[&str] = &["staff", "keyboard", "nojs", "csrf", "tour", "spare"];
+const ACCOUNTS: &[&str] = &[
+    "staff", "keyboard", "nojs", "csrf", "tour", "spare", "editor", "buddy",
+];
+
+/// Accounts of other roles or organisations: `(name, role, organisation)`, also in
+/// `t.fixture.accounts` (a staff of another organisation than the offers' one, a moderator, an
+/// administrator).
+const OTHER_ACCOUNTS: &[(&str, Role, Option<&str>)] = &[
+    ("outsider", Role::Editor, Some("ponti-solidali-bologna")),
+    ("moderator", Role::Moderator, None),
+    ("admin", Role::Admin, None),
+];
 const PASSWORD: &str = "e2e correct horse";
 
 /// Chromium, from Debian's `chromium` package unless `PASSERELLE_E2E_CHROMIUM` names another.
@@ -85,15 +100,19 @@ pub(crate) async fn fixture(app: &TestApp) -> Value {
         .find(|o| o.slug == "intsm-lille")
         .expect("the demo has intsm-lille");
     let mut accounts_json = serde_json::Map::new();
-    for name in ACCOUNTS {
+    let all = ACCOUNTS
+        .iter()
+        .map(|name| (*name, Role::Editor, Some(first.slug.as_str())))
+        .chain(OTHER_ACCOUNTS.iter().copied());
+    for (name, role, org) in all {
         let email = format!("{name}@e2e.example");
-        accounts::create_user(db, &email, PASSWORD, Role::Editor, Some(&first.slug))
+        accounts::create_user(db, &email, PASSWORD, role, org)
             .await
             .expect("create user");
         accounts_json.insert(
             name.to_string(),
             json!({
-                "email": email, "password": PASSWORD, "org": first.slug,
+                "email": email, "password": PASSWORD, "org": org, "role": role.as_str(),
                 "new_password": format!("{PASSWORD} renewed"),
             }),
         );
@@ -119,6 +138,23 @@ pub(crate) async fn fixture(app: &TestApp) -> Value {
         .unwrap();
     assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
     let xss: Value = resp.json().await.unwrap();
+    // A service that a reader reports and a moderator removes (no other scenario uses it).
+    let resp = app
+        .client
+        .post(app.url("/api/v1/services"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "organization": "ankommen-am-rhein",
+            "name": {"de": "Dubiose Wohnungsvermittlung", "en": "Dubious flat agency"},
+            "description": {"en": "Pay 500 euros in cash and we find you a flat."},
+            "categories": ["accommodation"], "languages": ["de", "en"],
+            "online_url": "https://example.org/flats"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+    let reported: Value = resp.json().await.unwrap();
 
     let rows = entry::Entity::find()
         .order_by_asc(entry::Column::Published)
@@ -142,6 +178,11 @@ pub(crate) async fn fixture(app: &TestApp) -> Value {
         if topic.is_none() && schedules > 0 {
             topic = topics::entry_topics(row).into_iter().next();
         }
+        let (categories, languages, status) = match &e {
+            Entry::Service(s) => (s.categories.clone(), s.languages.clone(), json!(s.status)),
+            Entry::Event(v) => (v.categories.clone(), v.languages.clone(), json!(v.status)),
+            Entry::Offer(o) => (o.categories.clone(), o.languages.clone(), json!(o.status)),
+        };
         let names: serde_json::Map<String, Value> = e
             .name()
             .iter()
@@ -156,6 +197,9 @@ pub(crate) async fn fixture(app: &TestApp) -> Value {
             "schedules": schedules,
             "maps": locations.iter().filter(|l| l.latitude.is_some() && l.longitude.is_some()).count(),
             "coords": coords,
+            "categories": categories,
+            "languages": languages,
+            "status": status,
         }));
     }
     json!({
@@ -166,6 +210,7 @@ pub(crate) async fn fixture(app: &TestApp) -> Value {
         "topic": format!("/t/{}", topic.expect("a topic of a demo service")),
         "accounts": accounts_json,
         "xss": {"path": format!("/services/{}", xss["id"].as_str().unwrap())},
+        "reported": {"path": format!("/services/{}", reported["id"].as_str().unwrap())},
     })
 }
 
@@ -257,12 +302,24 @@ both_dbs! {
         chromium();
         e2e_dir();
         // Many scenarios sign in from 127.0.0.1: the per-address limit is not under test here.
-        let app = TestApp::spawn_with(backend, |c| c.web.login_attempts_per_ip = 1000).await;
+        // The buddy form refuses what is sent back within `min_fill_secs` of being shown: one
+        // second here (the scenario waits that long), three by default.
+        let app = TestApp::spawn_with(backend, |c| {
+            c.web.login_attempts_per_ip = 1000;
+            c.buddy.min_fill_secs = 1;
+        })
+        .await;
         let fixture = fixture(&app).await;
         let shots = repo_root()
             .join("target/e2e-screenshots")
             .join(format!("{backend:?}").to_lowercase());
-        let report = run_scenarios(&app, &fixture, &shots, None).await;
+        // While writing a scenario: `PASSERELLE_E2E_ONLY=name,other` runs just those (and
+        // checks neither the required list nor the screenshots).
+        let only = std::env::var("PASSERELLE_E2E_ONLY").ok().filter(|o| !o.is_empty());
+        let report = run_scenarios(&app, &fixture, &shots, only.as_deref()).await;
+        if only.is_some() {
+            return;
+        }
 
         let ran: Vec<&str> = report["scenarios"]
             .as_array()
@@ -288,6 +345,18 @@ both_dbs! {
                     "no screenshot {want} in {files:?}"
                 );
             }
+        }
+        // The pages of the search, editor, buddy and report scenarios.
+        for want in [
+            "search-en-390", "search-en-320", "search-ar-320", "search-near-en-390",
+            "event-form-error-en-390", "event-new-en-390", "events-week-en-390", "event-form-ar-320",
+            "offer-buddy-en-390", "offer-buddy-ar-320", "requests-en-390", "report-en-390",
+            "report-ar-320", "admin-reports-ar-320", "admin-blocks-ar-320",
+        ] {
+            assert!(
+                files.iter().any(|f| f.ends_with(&format!("/{want}.png"))),
+                "no screenshot {want}.png in {files:?}"
+            );
         }
         for f in &files {
             let bytes = std::fs::read(f).unwrap_or_else(|e| panic!("{f}: {e}"));

@@ -211,6 +211,18 @@ async fn receive(
     }
 }
 
+/// Our own failure (the database, typically) while looking up the signer: not the sender's
+/// fault, so not a 401 that would make it drop the activity, but a 503 it retries.
+fn unavailable(e: AppError) -> Response {
+    tracing::warn!(error = %format!("{e:#}"), "inbox: could not look up the signing actor");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::RETRY_AFTER, "10")],
+        axum::Json(serde_json::json!({ "error": "temporarily unavailable, try again later" })),
+    )
+        .into_response()
+}
+
 async fn verify_with_actor(
     ctx: &Ctx,
     sig: &signature::SignatureHeader,
@@ -221,6 +233,7 @@ async fn verify_with_actor(
 ) -> Result<RemoteActor, Response> {
     let actor = match remote::dereference(ctx, key_owner).await {
         Ok(a) => a,
+        Err(e @ AppError::Internal(_)) => return Err(unavailable(e)),
         Err(e) => {
             return Err(reject(
                 StatusCode::UNAUTHORIZED,
@@ -236,6 +249,7 @@ async fn verify_with_actor(
     // Maybe the key was rotated: fetch the actor once more.
     let actor = match remote::refetch(ctx, key_owner).await {
         Ok(a) => a,
+        Err(e @ AppError::Internal(_)) => return Err(unavailable(e)),
         Err(e) => {
             return Err(reject(
                 StatusCode::UNAUTHORIZED,

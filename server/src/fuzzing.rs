@@ -43,7 +43,10 @@ pub fn inbox_json(data: &[u8]) {
         return;
     };
     let _ = id_of(&activity);
-    for object in [activity.get("object"), Some(&activity)].into_iter().flatten() {
+    for object in [activity.get("object"), Some(&activity)]
+        .into_iter()
+        .flatten()
+    {
         let _ = id_of(object);
         if let Some(content) = object.get("content").and_then(|c| c.as_str()) {
             let _ = html_to_text(content);

@@ -192,7 +192,9 @@ async fn serve_one(mut sock: tokio::net::TcpStream, s: Arc<PeerState>) {
                 s.accepted.lock().unwrap().push(v);
             }
             let _ = sock
-                .write_all(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .write_all(
+                    b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
                 .await;
         }
         m if m == Mode::Fail500 as u8 => {
@@ -225,7 +227,8 @@ async fn huge(sock: &mut tokio::net::TcpStream, s: &PeerState, status: &str, ct:
         match write {
             Ok(Ok(())) => {
                 sent += block.len() as u64;
-                s.huge_written.fetch_add(block.len() as u64, Ordering::SeqCst);
+                s.huge_written
+                    .fetch_add(block.len() as u64, Ordering::SeqCst);
             }
             _ => return,
         }
@@ -259,9 +262,11 @@ async fn followed_instance(backend: Backend) -> (TestApp, String, Peer) {
     let r = post(&app, "/o/alpha/inbox", h, body).await;
     assert!(r.0.is_success(), "follow: {r:?}");
     let p = &peer;
-    eventually(30, || async move { (p.accepted_of_type("Accept") == 1).then_some(()) })
-        .await
-        .expect("the Accept reached the peer");
+    eventually(30, || async move {
+        (p.accepted_of_type("Accept") == 1).then_some(())
+    })
+    .await
+    .expect("the Accept reached the peer");
     (app, token, peer)
 }
 
@@ -459,17 +464,34 @@ async fn postgres_connections_terminated_under_load_lose_nothing() {
                 loop {
                     let mut h = reqwest::header::HeaderMap::new();
                     h.insert(reqwest::header::HOST, domain.parse().unwrap());
-                    h.insert(reqwest::header::CONTENT_TYPE, "application/activity+json".parse().unwrap());
+                    h.insert(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/activity+json".parse().unwrap(),
+                    );
                     passerelle::federation::signature::sign(
-                        &axum::http::Method::POST, "/inbox", &mut h, &body, &by.private_pem, &opts(by),
+                        &axum::http::Method::POST,
+                        "/inbox",
+                        &mut h,
+                        &body,
+                        &by.private_pem,
+                        &opts(by),
                     )
                     .unwrap();
                     h.remove(reqwest::header::HOST);
-                    let r = client.post(base.join("inbox").unwrap()).headers(h).body(body.clone()).send().await;
+                    let r = client
+                        .post(base.join("inbox").unwrap())
+                        .headers(h)
+                        .body(body.clone())
+                        .send()
+                        .await;
                     match r {
                         Ok(r) if r.status().is_success() => break,
                         Ok(r) if r.status().is_client_error() => {
-                            panic!("refused: {} {}", r.status(), r.text().await.unwrap_or_default())
+                            panic!(
+                                "refused: {} {}",
+                                r.status(),
+                                r.text().await.unwrap_or_default()
+                            )
                         }
                         _ => {
                             tries += 1;
@@ -483,9 +505,12 @@ async fn postgres_connections_terminated_under_load_lose_nothing() {
         }));
     }
     // Cut every connection of the server three times while the senders work.
-    let admin = sea_orm::Database::connect(format!("{}/postgres", postgres_server().trim_end_matches('/')))
-        .await
-        .unwrap();
+    let admin = sea_orm::Database::connect(format!(
+        "{}/postgres",
+        postgres_server().trim_end_matches('/')
+    ))
+    .await
+    .unwrap();
     let mut cut = 0;
     for _ in 0..3 {
         tokio::time::sleep(Duration::from_millis(700)).await;
@@ -508,7 +533,11 @@ async fn postgres_connections_terminated_under_load_lose_nothing() {
     assert!(queue.lock().unwrap().is_empty());
     // Everything once.
     let db = &app.state.db;
-    let entries = entry::Entity::find().filter(entry::Column::Local.eq(false)).count(db).await.unwrap();
+    let entries = entry::Entity::find()
+        .filter(entry::Column::Local.eq(false))
+        .count(db)
+        .await
+        .unwrap();
     let received = received_activity::Entity::find().count(db).await.unwrap();
     let creates = activity::Entity::find()
         .filter(activity::Column::Local.eq(false))
@@ -546,7 +575,10 @@ async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
     let domain = format!("localhost:{port}");
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("passerelle.toml");
-    let accepted: Vec<String> = receivers.iter().map(|r| format!("{:?}", r.domain)).collect();
+    let accepted: Vec<String> = receivers
+        .iter()
+        .map(|r| format!("{:?}", r.domain))
+        .collect();
     std::fs::write(
         &config,
         format!(
@@ -580,10 +612,18 @@ async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
     )
     .await
     .unwrap();
-    accounts::create_user(&conn, "ed@alpha.example", "correct horse battery", Role::Editor, Some("alpha"))
+    accounts::create_user(
+        &conn,
+        "ed@alpha.example",
+        "correct horse battery",
+        Role::Editor,
+        Some("alpha"),
+    )
+    .await
+    .unwrap();
+    let token = accounts::create_token(&conn, "ed@alpha.example")
         .await
         .unwrap();
-    let token = accounts::create_token(&conn, "ed@alpha.example").await.unwrap();
     for r in &receivers {
         let t = crate::federation_network::admin_token(r).await;
         let (status, f) = crate::federation_network::api(
@@ -595,7 +635,8 @@ async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "{f}");
-        crate::federation_network::wait_follow_state(r, &t, f["id"].as_str().unwrap(), "accepted").await;
+        crate::federation_network::wait_follow_state(r, &t, f["id"].as_str().unwrap(), "accepted")
+            .await;
     }
     let mut ids = Vec::new();
     for i in 0..30 {
@@ -615,7 +656,10 @@ async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
         .iter()
         .filter(|d| d.state != "done")
         .count();
-    assert!(left > 0, "the fan-out was over before the server was killed");
+    assert!(
+        left > 0,
+        "the fan-out was over before the server was killed"
+    );
     let mut server = scaleout::spawn("server again", &config, &["serve"], &[]);
     scaleout::wait_ready(&client, port).await;
     scaleout::wait_received(&receivers, &ids, &conn).await;
@@ -630,7 +674,12 @@ async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
     // one per delivery in flight), and is recognised by its id.
     let mut replays = 0;
     for r in &receivers {
-        assert_eq!(scaleout::inbox_count(r, "accepted"), ids.len() as u64, "{}", r.domain);
+        assert_eq!(
+            scaleout::inbox_count(r, "accepted"),
+            ids.len() as u64,
+            "{}",
+            r.domain
+        );
         replays += scaleout::inbox_count(r, "duplicate");
     }
     assert!(replays <= 4, "{replays} copies sent twice");

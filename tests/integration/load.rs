@@ -24,9 +24,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::{
     both_dbs,
-    federation_security::{
-        Remote, event_object, http_base, insert_following, opts, setup, wrap,
-    },
+    federation_security::{Remote, event_object, http_base, insert_following, opts, setup, wrap},
 };
 
 const SENDERS: usize = 50;

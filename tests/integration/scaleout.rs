@@ -39,7 +39,12 @@ pub(crate) struct Proc {
     name: &'static str,
 }
 
-pub(crate) fn spawn(name: &'static str, config: &Path, args: &[&str], env: &[(&str, String)]) -> Proc {
+pub(crate) fn spawn(
+    name: &'static str,
+    config: &Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> Proc {
     let mut cmd = tokio::process::Command::new(BIN);
     for (k, _) in std::env::vars() {
         if k.starts_with("PASSERELLE") || k == "DATABASE_URL" || k == "RUST_LOG" {
@@ -100,7 +105,12 @@ pub(crate) async fn wait_ready(client: &reqwest::Client, port: u16) {
 }
 
 /// POST a service through the server on `port`; its ActivityPub id.
-pub(crate) async fn publish(client: &reqwest::Client, port: u16, token: &str, name: &str) -> String {
+pub(crate) async fn publish(
+    client: &reqwest::Client,
+    port: u16,
+    token: &str,
+    name: &str,
+) -> String {
     let r = client
         .post(format!("http://127.0.0.1:{port}/api/v1/services"))
         .bearer_auth(token)
@@ -168,7 +178,10 @@ pub(crate) async fn wait_received(receivers: &[TestApp], ids: &[String], pg: &Da
 }
 
 /// The Create activities of `ids` and their deliveries to `inbox_domain`.
-pub(crate) async fn create_deliveries(db: &DatabaseConnection, ids: &[String]) -> Vec<delivery::Model> {
+pub(crate) async fn create_deliveries(
+    db: &DatabaseConnection,
+    ids: &[String],
+) -> Vec<delivery::Model> {
     let acts = activity::Entity::find()
         .filter(activity::Column::Kind.eq("Create"))
         .filter(activity::Column::ObjectApId.is_in(ids.to_vec()))

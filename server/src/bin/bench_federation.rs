@@ -86,7 +86,10 @@ fn status_field(pid: &str, field: &str) -> Option<String> {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()?
         .lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")).map(|v| v.trim().to_string()))
+        .find_map(|l| {
+            l.strip_prefix(&format!("{field}:"))
+                .map(|v| v.trim().to_string())
+        })
 }
 
 /// kB from a `/proc/<pid>/status` line such as `VmRSS:   12345 kB`.
@@ -173,10 +176,7 @@ impl Server {
 
 async fn start_server(config: &std::path::Path, cpus: Option<&str>) -> anyhow::Result<Server> {
     let exe = std::env::current_exe()?;
-    let bin: PathBuf = exe
-        .parent()
-        .context("no directory")?
-        .join("passerelle");
+    let bin: PathBuf = exe.parent().context("no directory")?.join("passerelle");
     if !bin.exists() {
         bail!(
             "{} not found: cargo build --release -p passerelle --bin passerelle",
@@ -275,7 +275,11 @@ async fn wrk(url: &str, accept: Option<&str>, secs: u64) -> anyhow::Result<f64> 
     if let Some(a) = accept {
         cmd.arg("-H").arg(format!("Accept: {a}"));
     }
-    let out = cmd.arg(url).output().await.context("running wrk (apt-get install wrk)")?;
+    let out = cmd
+        .arg(url)
+        .output()
+        .await
+        .context("running wrk (apt-get install wrk)")?;
     let text = String::from_utf8_lossy(&out.stdout);
     if text.contains("Non-2xx") {
         bail!("wrk got errors from {url}:\n{text}");
@@ -323,9 +327,10 @@ async fn run(args: &Args, dir: &std::path::Path) -> anyhow::Result<()> {
     for i in 0..10 {
         let kp = keys::generate()?;
         let id = format!("http://{senders_domain}/users/s{i}");
-        docs.lock()
-            .unwrap()
-            .insert(format!("/users/s{i}"), actor_doc(&id, &kp.public_key).to_string());
+        docs.lock().unwrap().insert(
+            format!("/users/s{i}"),
+            actor_doc(&id, &kp.public_key).to_string(),
+        );
         senders.push((id, kp));
     }
     {
@@ -337,7 +342,10 @@ async fn run(args: &Args, dir: &std::path::Path) -> anyhow::Result<()> {
                 use axum::response::IntoResponse;
                 match d {
                     Some(d) => (
-                        [(axum::http::header::CONTENT_TYPE, "application/activity+json")],
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "application/activity+json",
+                        )],
                         d,
                     )
                         .into_response(),

@@ -195,12 +195,24 @@ async fn receive(
     match super::handlers::handle(ctx, &actor, &activity).await {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(e) => {
-            // A refused activity may be sent again once corrected: forget its id.
+            // A refused activity may be sent again once corrected, and one that failed on our
+            // side (database) will be: forget its id. If that fails too (the database is
+            // down), try a few more times: a remembered id would make the retry a "duplicate"
+            // and the activity would be lost.
             if let Some(id) = &activity_id {
                 use sea_orm::EntityTrait;
-                let _ = received_activity::Entity::delete_by_id(id.clone())
-                    .exec(&ctx.db)
-                    .await;
+                for wait in [0u64, 100, 500, 2000] {
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                    match received_activity::Entity::delete_by_id(id.clone())
+                        .exec(&ctx.db)
+                        .await
+                    {
+                        Ok(_) => break,
+                        Err(err) => {
+                            tracing::warn!(%id, error = %err, "inbox: could not forget a failed activity's id")
+                        }
+                    }
+                }
             }
             match &e {
                 AppError::Internal(_) => {}

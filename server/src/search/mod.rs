@@ -405,7 +405,10 @@ fn from_where(p: &SearchParams, backend: DatabaseBackend) -> (Sql, String) {
 /// not panic, whatever the parameters the parser accepted).
 pub fn sql_for(p: &SearchParams, backend: DatabaseBackend) -> (String, usize) {
     let (sql, score) = from_where(p, backend);
-    (format!("SELECT e.id, {score}{}", sql.text), sql.values.len())
+    (
+        format!("SELECT e.id, {score}{}", sql.text),
+        sql.values.len(),
+    )
 }
 
 /// Rows of a result with the same kind, country, categories and languages: the facets are

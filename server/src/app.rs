@@ -169,6 +169,11 @@ fn build_client(config: &Config) -> anyhow::Result<reqwest::Client> {
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout)
+        // A fan-out sends up to `delivery.concurrency` requests to one instance at once; keeping
+        // every one of those connections idle for each of hundreds of instances held thousands
+        // of sockets and ~25 KB each (BENCHMARKS.md, federation memory). A few per host suffice.
+        .pool_max_idle_per_host(4)
+        .pool_idle_timeout(Duration::from_secs(30))
         .user_agent(format!(
             "Passerelle/{} (+{})",
             env!("CARGO_PKG_VERSION"),

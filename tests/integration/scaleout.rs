@@ -23,9 +23,9 @@ use crate::{
     harness::*,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -34,12 +34,17 @@ fn free_port() -> u16 {
 }
 
 /// One `passerelle` process; killed when dropped.
-struct Proc {
+pub(crate) struct Proc {
     child: tokio::process::Child,
     name: &'static str,
 }
 
-fn spawn(name: &'static str, config: &Path, args: &[&str], env: &[(&str, String)]) -> Proc {
+pub(crate) fn spawn(
+    name: &'static str,
+    config: &Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> Proc {
     let mut cmd = tokio::process::Command::new(BIN);
     for (k, _) in std::env::vars() {
         if k.starts_with("PASSERELLE") || k == "DATABASE_URL" || k == "RUST_LOG" {
@@ -74,10 +79,10 @@ fn spawn(name: &'static str, config: &Path, args: &[&str], env: &[(&str, String)
 }
 
 impl Proc {
-    async fn kill(&mut self) {
+    pub(crate) async fn kill(&mut self) {
         let _ = self.child.kill().await;
     }
-    fn assert_running(&mut self) {
+    pub(crate) fn assert_running(&mut self) {
         assert!(
             self.child.try_wait().unwrap().is_none(),
             "the {} process exited",
@@ -86,7 +91,7 @@ impl Proc {
     }
 }
 
-async fn wait_ready(client: &reqwest::Client, port: u16) {
+pub(crate) async fn wait_ready(client: &reqwest::Client, port: u16) {
     eventually(90, || async move {
         let r = client
             .get(format!("http://127.0.0.1:{port}/readyz"))
@@ -100,7 +105,12 @@ async fn wait_ready(client: &reqwest::Client, port: u16) {
 }
 
 /// POST a service through the server on `port`; its ActivityPub id.
-async fn publish(client: &reqwest::Client, port: u16, token: &str, name: &str) -> String {
+pub(crate) async fn publish(
+    client: &reqwest::Client,
+    port: u16,
+    token: &str,
+    name: &str,
+) -> String {
     let r = client
         .post(format!("http://127.0.0.1:{port}/api/v1/services"))
         .bearer_auth(token)
@@ -116,7 +126,7 @@ async fn publish(client: &reqwest::Client, port: u16, token: &str, name: &str) -
 }
 
 /// Each receiver lists every entry of `ids`, once.
-async fn wait_received(receivers: &[TestApp], ids: &[String], pg: &DatabaseConnection) {
+pub(crate) async fn wait_received(receivers: &[TestApp], ids: &[String], pg: &DatabaseConnection) {
     for r in receivers {
         let arrived = eventually(120, || async move {
             let got: Vec<String> = listed(r, "services")
@@ -168,7 +178,10 @@ async fn wait_received(receivers: &[TestApp], ids: &[String], pg: &DatabaseConne
 }
 
 /// The Create activities of `ids` and their deliveries to `inbox_domain`.
-async fn create_deliveries(db: &DatabaseConnection, ids: &[String]) -> Vec<delivery::Model> {
+pub(crate) async fn create_deliveries(
+    db: &DatabaseConnection,
+    ids: &[String],
+) -> Vec<delivery::Model> {
     let acts = activity::Entity::find()
         .filter(activity::Column::Kind.eq("Create"))
         .filter(activity::Column::ObjectApId.is_in(ids.to_vec()))
@@ -183,7 +196,7 @@ async fn create_deliveries(db: &DatabaseConnection, ids: &[String]) -> Vec<deliv
         .unwrap()
 }
 
-fn inbox_count(r: &TestApp, outcome: &str) -> u64 {
+pub(crate) fn inbox_count(r: &TestApp, outcome: &str) -> u64 {
     r.state.metrics.counter(
         "passerelle_inbox_activities_total",
         &[("type", "Create"), ("outcome", outcome)],

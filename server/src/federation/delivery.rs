@@ -242,11 +242,34 @@ pub async fn send_signed(
                 .get(header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
-            let text: String = match resp.text().await {
-                Ok(t) => t.chars().take(300).collect(),
-                Err(_) => String::new(),
-            };
+            // Only the start of the answer is kept (for `last_error`): a peer may send an
+            // endless or huge body, which must not be read into memory.
+            let head = read_limited(resp, RESPONSE_KEEP_BYTES).await.0;
+            let text: String = String::from_utf8_lossy(&head).chars().take(300).collect();
             classify(status, text, retry_after)
+        }
+    }
+}
+
+/// How much of a delivery's answer is read: enough for the 300 characters kept.
+const RESPONSE_KEEP_BYTES: usize = 4096;
+
+/// Read at most `limit` bytes of a response's body, then drop the response (closing the
+/// connection if the body went on). The bytes read, and whether the body was complete.
+pub async fn read_limited(mut resp: reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
+    let mut out = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limit.saturating_sub(out.len());
+                if chunk.len() > room {
+                    out.extend_from_slice(&chunk[..room]);
+                    return (out, false);
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(None) => return (out, true),
+            Err(_) => return (out, false),
         }
     }
 }

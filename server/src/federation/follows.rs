@@ -446,7 +446,12 @@ async fn resolve_domain(state: &AppState, domain: &str) -> AppResult<RemoteActor
         if !resp.status().is_success() {
             return None;
         }
-        let jrd: Value = resp.json().await.ok()?;
+        // A WebFinger document is small: a larger answer is not read further.
+        let (body, complete) = super::delivery::read_limited(resp, 256 * 1024).await;
+        if !complete {
+            return None;
+        }
+        let jrd: Value = serde_json::from_slice(&body).ok()?;
         jrd.get("links")?.as_array()?.iter().find_map(|l| {
             (l.get("rel").and_then(Value::as_str) == Some("self"))
                 .then(|| l.get("href").and_then(Value::as_str))?

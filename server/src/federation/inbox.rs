@@ -195,12 +195,24 @@ async fn receive(
     match super::handlers::handle(ctx, &actor, &activity).await {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(e) => {
-            // A refused activity may be sent again once corrected: forget its id.
+            // A refused activity may be sent again once corrected, and one that failed on our
+            // side (database) will be: forget its id. If that fails too (the database is
+            // down), try a few more times: a remembered id would make the retry a "duplicate"
+            // and the activity would be lost.
             if let Some(id) = &activity_id {
                 use sea_orm::EntityTrait;
-                let _ = received_activity::Entity::delete_by_id(id.clone())
-                    .exec(&ctx.db)
-                    .await;
+                for wait in [0u64, 100, 500, 2000] {
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                    match received_activity::Entity::delete_by_id(id.clone())
+                        .exec(&ctx.db)
+                        .await
+                    {
+                        Ok(_) => break,
+                        Err(err) => {
+                            tracing::warn!(%id, error = %err, "inbox: could not forget a failed activity's id")
+                        }
+                    }
+                }
             }
             match &e {
                 AppError::Internal(_) => {}
@@ -209,6 +221,18 @@ async fn receive(
             e.into_response()
         }
     }
+}
+
+/// Our own failure (the database, typically) while looking up the signer: not the sender's
+/// fault, so not a 401 that would make it drop the activity, but a 503 it retries.
+fn unavailable(e: AppError) -> Response {
+    tracing::warn!(error = %format!("{e:#}"), "inbox: could not look up the signing actor");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::RETRY_AFTER, "10")],
+        axum::Json(serde_json::json!({ "error": "temporarily unavailable, try again later" })),
+    )
+        .into_response()
 }
 
 async fn verify_with_actor(
@@ -221,6 +245,7 @@ async fn verify_with_actor(
 ) -> Result<RemoteActor, Response> {
     let actor = match remote::dereference(ctx, key_owner).await {
         Ok(a) => a,
+        Err(e @ AppError::Internal(_)) => return Err(unavailable(e)),
         Err(e) => {
             return Err(reject(
                 StatusCode::UNAUTHORIZED,
@@ -236,6 +261,7 @@ async fn verify_with_actor(
     // Maybe the key was rotated: fetch the actor once more.
     let actor = match remote::refetch(ctx, key_owner).await {
         Ok(a) => a,
+        Err(e @ AppError::Internal(_)) => return Err(unavailable(e)),
         Err(e) => {
             return Err(reject(
                 StatusCode::UNAUTHORIZED,

@@ -207,6 +207,29 @@ const MAX_FORM_TEXT: usize = 2 * 1024 * 1024;
 /// Read a form, URL-encoded or multipart. A file larger than `media.max_upload_bytes` is read
 /// to its end (so that the browser gets the page saying so) but not kept; a request far larger
 /// than that is cut short with 413.
+/// The form a signed-in staff member sent (multipart or urlencoded) with its uploads, its CSRF
+/// token checked; otherwise the response to send instead (the sign-in page, a form that cannot
+/// be read, or the CSRF refusal).
+pub(crate) async fn signed_in_form(
+    state: &AppState,
+    reader: &Reader,
+    headers: &HeaderMap,
+    req: Request,
+) -> AppResult<Result<(Staff, FormData, Vec<Upload>), Response>> {
+    let staff = match signed_in(state, headers).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(Err(r)),
+    };
+    let (form, uploads) = match read_form(state, req).await {
+        Ok(f) => f,
+        Err(r) => return Ok(Err(r)),
+    };
+    if !same(&staff.session.csrf_token, form.get("csrf")) {
+        return csrf_refusal(state, reader).map(Err);
+    }
+    Ok(Ok((staff, form, uploads)))
+}
+
 pub(crate) async fn read_form(
     state: &AppState,
     req: Request,
@@ -1191,17 +1214,10 @@ async fn create(
     req: Request,
 ) -> AppResult<Response> {
     let state: &AppState = &ctx;
-    let staff = match signed_in(state, &headers).await? {
-        Ok(s) => s,
+    let (staff, form, uploads) = match signed_in_form(state, &reader, &headers, req).await? {
+        Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let (form, uploads) = match read_form(state, req).await {
-        Ok(f) => f,
-        Err(r) => return Ok(r),
-    };
-    if !same(&staff.session.csrf_token, form.get("csrf")) {
-        return csrf_refusal(state, &reader);
-    }
     let Some(kind) = kind_of(&kind) else {
         return not_found(state, &reader);
     };
@@ -1291,17 +1307,10 @@ async fn save(
     req: Request,
 ) -> AppResult<Response> {
     let state: &AppState = &ctx;
-    let staff = match signed_in(state, &headers).await? {
-        Ok(s) => s,
+    let (staff, form, uploads) = match signed_in_form(state, &reader, &headers, req).await? {
+        Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let (form, uploads) = match read_form(state, req).await {
-        Ok(f) => f,
-        Err(r) => return Ok(r),
-    };
-    if !same(&staff.session.csrf_token, form.get("csrf")) {
-        return csrf_refusal(state, &reader);
-    }
     let (row, org) = match entry_for(state, &reader, &staff, &id).await? {
         Ok(x) => x,
         Err(r) => return Ok(r),
@@ -1511,17 +1520,10 @@ async fn delete(
     req: Request,
 ) -> AppResult<Response> {
     let state: &AppState = &ctx;
-    let staff = match signed_in(state, &headers).await? {
-        Ok(s) => s,
+    let (staff, _, _) = match signed_in_form(state, &reader, &headers, req).await? {
+        Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let (form, _) = match read_form(state, req).await {
-        Ok(f) => f,
-        Err(r) => return Ok(r),
-    };
-    if !same(&staff.session.csrf_token, form.get("csrf")) {
-        return csrf_refusal(state, &reader);
-    }
     let (row, org) = match entry_for(state, &reader, &staff, &id).await? {
         Ok(x) => x,
         Err(r) => return Ok(r),

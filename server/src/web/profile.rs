@@ -20,10 +20,10 @@ use super::{
     Reader,
     editor::{
         FormAction, FormData, OrgQuery, Staff, change_langs, code_list, form_action, form_langs,
-        lang_columns, org_for, picture_of, read_form, signed_in, text_map,
+        lang_columns, org_for, picture_of, signed_in, signed_in_form, text_map,
     },
     media,
-    staff::{csrf_refusal, same, staff_page},
+    staff::staff_page,
 };
 use crate::{
     AppState,
@@ -177,17 +177,11 @@ async fn save_profile(
     req: Request,
 ) -> AppResult<Response> {
     let state: &AppState = &ctx;
-    let staff = match signed_in(state, &headers).await? {
-        Ok(s) => s,
+    let (staff, mut form, mut uploads) = match signed_in_form(state, &reader, &headers, req).await?
+    {
+        Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let (mut form, mut uploads) = match read_form(state, req).await {
-        Ok(f) => f,
-        Err(r) => return Ok(r),
-    };
-    if !same(&staff.session.csrf_token, form.get("csrf")) {
-        return csrf_refusal(state, &reader);
-    }
     let org = match org_for(state, &reader, &staff, Some(&slug)).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
@@ -378,17 +372,10 @@ async fn decide(
     req: Request,
 ) -> AppResult<Response> {
     let state: &AppState = &ctx;
-    let staff = match signed_in(state, &headers).await? {
-        Ok(s) => s,
+    let (staff, _, _) = match signed_in_form(state, &reader, &headers, req).await? {
+        Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let (form, _) = match read_form(state, req).await {
-        Ok(f) => f,
-        Err(r) => return Ok(r),
-    };
-    if !same(&staff.session.csrf_token, form.get("csrf")) {
-        return csrf_refusal(state, &reader);
-    }
     let org = match org_for(state, &reader, &staff, Some(&slug)).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),

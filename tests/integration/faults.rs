@@ -561,10 +561,6 @@ async fn postgres_connections_terminated_under_load_lose_nothing() {
 /// PostgreSQL.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
-    use passerelle::{
-        accounts::{self, NewOrganization},
-        directory::model::LangMap,
-    };
     let db = TestDb::new(Backend::Sqlite).await;
     let receivers = vec![
         TestApp::spawn(Backend::Sqlite).await,
@@ -600,30 +596,7 @@ async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
     let mut cfg = test_config(&db.url);
     cfg.database.max_connections = 1;
     let conn = passerelle::db::connect(&cfg).await.unwrap();
-    accounts::create_organization(
-        &conn,
-        NewOrganization {
-            slug: "alpha".into(),
-            name: "Alpha".into(),
-            summary: LangMap::single("fr", "Accueil"),
-            ..Default::default()
-        },
-        "en",
-    )
-    .await
-    .unwrap();
-    accounts::create_user(
-        &conn,
-        "ed@alpha.example",
-        "correct horse battery",
-        Role::Editor,
-        Some("alpha"),
-    )
-    .await
-    .unwrap();
-    let token = accounts::create_token(&conn, "ed@alpha.example")
-        .await
-        .unwrap();
+    let token = scaleout::alpha_with_an_editor(&conn).await;
     for r in &receivers {
         let t = crate::federation_network::admin_token(r).await;
         let (status, f) = crate::federation_network::api(

@@ -258,30 +258,7 @@ async fn two_servers_and_a_worker_on_postgres_deliver_each_activity_exactly_once
     let mut cfg = test_config(&db.url);
     cfg.database.max_connections = 2;
     let pg = passerelle::db::connect(&cfg).await.unwrap();
-    accounts::create_organization(
-        &pg,
-        NewOrganization {
-            slug: "alpha".into(),
-            name: "Alpha".into(),
-            summary: LangMap::single("fr", "Accueil"),
-            ..Default::default()
-        },
-        "en",
-    )
-    .await
-    .unwrap();
-    accounts::create_user(
-        &pg,
-        "ed@alpha.example",
-        "correct horse battery",
-        Role::Editor,
-        Some("alpha"),
-    )
-    .await
-    .unwrap();
-    let token = accounts::create_token(&pg, "ed@alpha.example")
-        .await
-        .unwrap();
+    let token = alpha_with_an_editor(&pg).await;
 
     // Each receiver's instance follows ours (accepted automatically, the Accept delivered by
     // the worker or server B).
@@ -405,4 +382,32 @@ async fn two_servers_and_a_worker_on_postgres_deliver_each_activity_exactly_once
     b.kill().await;
     worker2.kill().await;
     pg.close().await.ok();
+}
+
+/// Organisation `alpha` with one editor, `ed@alpha.example`; returns the editor's API token.
+pub(crate) async fn alpha_with_an_editor(conn: &sea_orm::DatabaseConnection) -> String {
+    accounts::create_organization(
+        conn,
+        NewOrganization {
+            slug: "alpha".into(),
+            name: "Alpha".into(),
+            summary: LangMap::single("fr", "Accueil"),
+            ..Default::default()
+        },
+        "en",
+    )
+    .await
+    .unwrap();
+    accounts::create_user(
+        conn,
+        "ed@alpha.example",
+        "correct horse battery",
+        Role::Editor,
+        Some("alpha"),
+    )
+    .await
+    .unwrap();
+    accounts::create_token(conn, "ed@alpha.example")
+        .await
+        .unwrap()
 }

@@ -57,6 +57,10 @@ struct Args {
     /// Entries per insert transaction.
     #[arg(long, default_value_t = 1000)]
     batch: usize,
+    /// SQLite only: keep the database in this file (filled on the first run, reused as it is
+    /// by later runs, so that measurements can be repeated without filling again).
+    #[arg(long)]
+    db: Option<std::path::PathBuf>,
 }
 
 /// City, country, latitude, longitude, time zone, postal code, region.
@@ -773,8 +777,23 @@ async fn run(args: &Args, url: String) -> anyhow::Result<()> {
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
 
-    eprintln!("filling {} entries…", args.entries);
-    let fill_time = fill(&db, args.entries, args.batch).await?;
+    let existing = match db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM entries",
+        ))
+        .await?
+    {
+        Some(row) => row.try_get::<i64>("", "n")?,
+        None => 0,
+    };
+    let fill_time = if existing > 0 {
+        eprintln!("reusing the {existing} entries already in the database");
+        Duration::ZERO
+    } else {
+        eprintln!("filling {} entries…", args.entries);
+        fill(&db, args.entries, args.batch).await?
+    };
     if db.get_database_backend() == DatabaseBackend::Postgres {
         db.execute_unprepared("ANALYZE").await?;
     } else {
@@ -896,6 +915,13 @@ async fn run(args: &Args, url: String) -> anyhow::Result<()> {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(path) = &args.db {
+        if args.backend != Backend::Sqlite {
+            bail!("--db is for SQLite only");
+        }
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        return run(&args, url).await;
+    }
     let (url, fresh) = create(args.backend).await?;
     let result = run(&args, url).await;
     let cleanup = remove(fresh).await;

@@ -182,9 +182,11 @@ impl Sql {
     /// A placeholder for `value`.
     pub fn bind(&mut self, value: impl Into<Value>) -> String {
         self.values.push(value.into());
+        // Numbered on both engines (`$n`, `?n`), so that a value may be bound before text that
+        // comes earlier in the statement (a score in the select list, say).
         match self.backend {
             DatabaseBackend::Postgres => format!("${}", self.values.len()),
-            _ => "?".to_string(),
+            _ => format!("?{}", self.values.len()),
         }
     }
 
@@ -221,9 +223,85 @@ fn or_false(conds: Vec<String>) -> String {
 
 /// The filters SQL applies (`e` is `entries`), appended as ` AND …`.
 fn sql_filters(p: &SearchParams, sql: &mut Sql) {
-    sql.push(" AND e.deleted_at IS NULL AND e.moderation_state = ");
-    let visible = sql.bind(store::VISIBLE);
-    sql.push(&visible);
+    state_filters(p, sql, &StateColumns::ENTRIES);
+    entry_filters(p, sql);
+}
+
+/// Where [`state_filters`] finds an entry's state: in `entries` (or `entries_search`) as `e`,
+/// or in SQLite's `search_keys` as `k` (migration `m20261129_000020_search_keys`).
+struct StateColumns {
+    /// A condition true for the entries never found (deleted, removed).
+    shown: &'static str,
+    /// A condition true for inactive and defunct services and cancelled events.
+    dormant: &'static str,
+    /// A condition true for entries that are not events.
+    not_event: &'static str,
+    starts: &'static str,
+    ends: &'static str,
+}
+
+impl StateColumns {
+    const ENTRIES: StateColumns = StateColumns {
+        shown: "", // see state_filters: needs a bound value
+        dormant: "((e.kind = 'service' AND e.status IN ('inactive', 'defunct')) \
+                  OR (e.kind = 'event' AND e.status = 'cancelled'))",
+        not_event: "e.kind <> 'event'",
+        starts: "e.start_time",
+        ends: "e.end_time",
+    };
+    const KEYS: StateColumns = StateColumns {
+        shown: "k.gone = 0",
+        dormant: "k.dormant <> 0",
+        not_event: "k.ends IS NULL",
+        starts: "k.starts",
+        ends: "k.ends",
+    };
+}
+
+/// The filters on an entry's state: never deleted or removed ones; inactive, defunct and
+/// cancelled ones only when asked for (or on the lists); events upcoming or within from/to.
+fn state_filters(p: &SearchParams, sql: &mut Sql, c: &StateColumns) {
+    if c.shown.is_empty() {
+        sql.push(" AND e.deleted_at IS NULL AND e.moderation_state = ");
+        let visible = sql.bind(store::VISIBLE);
+        sql.push(&visible);
+    } else {
+        sql.push(&format!(" AND {}", c.shown));
+    }
+    if p.status == StatusFilter::Default && !p.list_defaults {
+        sql.push(&format!(" AND NOT {}", c.dormant));
+    }
+    // Events: upcoming by default (still running or to come), or within from/to.
+    let from = p.from.or((!p.list_defaults).then_some(p.now));
+    if from.is_some() || p.to.is_some() {
+        let mut conds = Vec::new();
+        if let Some(f) = from {
+            conds.push(format!("{} >= {}", c.ends, sql.bind(f)));
+        }
+        if let Some(t) = p.to {
+            conds.push(format!("{} <= {}", c.starts, sql.bind(t)));
+        }
+        sql.push(&format!(" AND ({} OR ({}))", c.not_event, conds.join(" AND ")));
+    }
+}
+
+/// Whether a search filters on what only `entries` / `entries_search` has (anything but the
+/// state, the text and the page).
+fn has_entry_filters(p: &SearchParams) -> bool {
+    p.kind.is_some()
+        || p.categories.is_some()
+        || p.language.is_some()
+        || p.country.is_some()
+        || p.locality.is_some()
+        || p.origin.is_some()
+        || p.organization.is_some()
+        || matches!(p.status, StatusFilter::Only(_))
+        || p.point.is_some()
+        || p.needs_record()
+}
+
+/// The filters on an entry's columns (`e`), appended as ` AND …`.
+fn entry_filters(p: &SearchParams, sql: &mut Sql) {
     if let Some(kind) = p.kind {
         let k = sql.bind(kind.as_str());
         sql.push(&format!(" AND e.kind = {k}"));
@@ -269,31 +347,9 @@ fn sql_filters(p: &SearchParams, sql: &mut Sql) {
         let o = sql.bind(org);
         sql.push(&format!(" AND e.organization_id = {o}"));
     }
-    match &p.status {
-        StatusFilter::Default if !p.list_defaults => sql.push(
-            " AND NOT ((e.kind = 'service' AND e.status IN ('inactive', 'defunct')) \
-             OR (e.kind = 'event' AND e.status = 'cancelled'))",
-        ),
-        StatusFilter::Only(s) => {
-            let s = sql.bind(s.clone());
-            sql.push(&format!(" AND e.status = {s}"));
-        }
-        _ => {}
-    }
-    // Events: upcoming by default (still running or to come), or within from/to.
-    let from = p.from.or((!p.list_defaults).then_some(p.now));
-    if from.is_some() || p.to.is_some() {
-        let mut conds = Vec::new();
-        if let Some(f) = from {
-            conds.push(format!("e.end_time >= {}", sql.bind(f)));
-        }
-        if let Some(t) = p.to {
-            conds.push(format!("e.start_time <= {}", sql.bind(t)));
-        }
-        sql.push(&format!(
-            " AND (e.kind <> 'event' OR ({}))",
-            conds.join(" AND ")
-        ));
+    if let StatusFilter::Only(s) = &p.status {
+        let s = sql.bind(s.clone());
+        sql.push(&format!(" AND e.status = {s}"));
     }
     if let Some(g) = &p.point
         && let Some(r) = g.radius_km
@@ -533,7 +589,9 @@ pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<Searc
     let per_page = p.per_page;
     let offset = p.page.saturating_sub(1).saturating_mul(per_page);
     let (page, total, facets): (Vec<(Uuid, Option<f64>)>, u64, Facets) =
-        if p.point.is_none() && !p.needs_record() {
+        if p.point.is_none() && !p.needs_record() && backend != DatabaseBackend::Postgres {
+            keys_pass(db, p, offset, per_page).await?
+        } else if p.point.is_none() && !p.needs_record() {
             let (mut sql, score) = from_where(p, backend);
             // Without text every score is 0: ordering by it would only defeat the index on
             // `updated`.
@@ -578,6 +636,127 @@ pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<Searc
         total,
         facets,
     })
+}
+
+/// The SQL of SQLite's one-pass search: one statement, one row, whose `rows` value holds every
+/// match as `score`, then the `packed` value of `search_keys` (see
+/// migration `m20261129_000020_search_keys`), unit-separated, records separated by the record
+/// separator.
+pub fn keys_pass_sql(p: &SearchParams) -> Sql {
+    let mut sql = Sql::new(DatabaseBackend::Sqlite);
+    let score = if p.terms.is_empty() {
+        "0".to_string()
+    } else {
+        sqlite::name_score(&mut sql, &p.terms, "k.sid")
+    };
+    let mut from = if p.terms.is_empty() {
+        " FROM search_keys k".to_string()
+    } else {
+        let m = sql.bind(sqlite::match_expression(&p.terms));
+        format!(
+            " FROM entries_fts JOIN search_keys k ON k.sid = entries_fts.rowid \
+             WHERE entries_fts MATCH {m}"
+        )
+    };
+    if has_entry_filters(p) {
+        // The filters on other columns read `entries_search` too (as `e`).
+        from = from.replacen(
+            " WHERE",
+            " JOIN entries_search e ON e.sid = k.sid WHERE",
+            1,
+        );
+        if p.terms.is_empty() {
+            from.push_str(" JOIN entries_search e ON e.sid = k.sid");
+        }
+    }
+    if p.terms.is_empty() {
+        from.push_str(" WHERE 1 = 1");
+    }
+    sql.text = format!(
+        "SELECT group_concat({score} || char(31) || k.packed, char(30)) AS rows{from}"
+    );
+    state_filters(p, &mut sql, &StateColumns::KEYS);
+    entry_filters(p, &mut sql);
+    sql
+}
+
+/// SQLite, without a point or a filter on the record: reads every match ONCE, as one value
+/// (see [`keys_pass_sql`]), then counts, ranks and cuts the page here. A broad query matches
+/// tens of thousands of entries; a second pass over them (to count apart from ranking) cost as
+/// much as the first, and rows handed over one at a time cost more than both.
+async fn keys_pass(
+    db: &impl ConnectionTrait,
+    p: &SearchParams,
+    offset: u64,
+    per_page: u64,
+) -> Result<(Vec<(Uuid, Option<f64>)>, u64, Facets), DbErr> {
+    let sql = keys_pass_sql(p);
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            sql.backend,
+            sql.text,
+            sql.values,
+        ))
+        .await?;
+    let text: Option<String> = match row {
+        Some(r) => r.try_get("", "rows")?,
+        None => None,
+    };
+    let text = text.unwrap_or_default();
+    // (score, updated, id in hex) of each match, and the matches per facet group.
+    let mut matches: Vec<(i64, &str, &str)> = Vec::new();
+    let mut groups: HashMap<&str, i64> = HashMap::new();
+    let malformed = |r: &str| DbErr::Custom(format!("malformed search row {r:?}"));
+    for record in text.split(RECORD).filter(|r| !r.is_empty()) {
+        let mut f = record.splitn(4, UNIT);
+        let (Some(score), Some(id), Some(updated), Some(group)) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(malformed(record));
+        };
+        let score: i64 = score.parse().map_err(|_| malformed(record))?;
+        matches.push((score, updated, id));
+        *groups.entry(group).or_default() += 1;
+    }
+    let mut parsed = Vec::with_capacity(groups.len());
+    for (group, n) in groups {
+        let mut f = group.split(UNIT);
+        let (Some(kind), Some(country), Some(categories), Some(languages)) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(malformed(group));
+        };
+        parsed.push(Group {
+            kind: kind.to_string(),
+            country: (!country.is_empty()).then(|| country.to_string()),
+            categories: categories.to_string(),
+            languages: languages.to_string(),
+            n,
+        });
+    }
+    let (total, facets) = count_facets(&parsed);
+    // Best score first, then the most recently updated, then the highest id (as the SQL of the
+    // other paths orders). Only the rows up to the end of the page are sorted.
+    let order = |a: &(i64, &str, &str), b: &(i64, &str, &str)| {
+        b.0.cmp(&a.0).then_with(|| b.1.cmp(a.1)).then_with(|| b.2.cmp(a.2))
+    };
+    let start = usize::try_from(offset).unwrap_or(usize::MAX);
+    let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX));
+    if end < matches.len() {
+        matches.select_nth_unstable_by(end, order);
+        matches.truncate(end);
+    }
+    matches.sort_unstable_by(order);
+    let page = matches
+        .iter()
+        .skip(start)
+        .map(|(_, _, id)| {
+            Uuid::try_parse(id)
+                .map(|id| (id, None))
+                .map_err(|_| malformed(id))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((page, total, facets))
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -1,7 +1,8 @@
 //! PostgreSQL: the `search_vector` column (migration `m20261128_000004_search`, GIN index):
 //! `simple` tokens of the unaccented text plus language stems. Each word of the query must
 //! match, either as a prefix of a `simple` token (`logement:*` finds "logements") or as the stem
-//! in one of the stemmed configurations (`logements` finds "logement"); ranked by `ts_rank`.
+//! in one of the stemmed configurations (`logements` finds "logement"); ranked by the number of
+//! words found in the name, as on SQLite.
 use super::Sql;
 
 /// The configurations used to stem query words; in step with `passerelle_search_config`.
@@ -19,17 +20,25 @@ pub const STEMMED_CONFIGS: &[&str] = &[
 ];
 
 /// Appends ` FROM … WHERE <text matches>` and returns the score expression (higher is
-/// better); the caller appends ` AND …` filters on `e`.
+/// better): how many of the words are in the entry's name (weight A of `search_vector`), in any
+/// language, as on SQLite (see `super::sqlite::name_score`). The caller appends ` AND …`
+/// filters on `e`.
 pub fn text_match(sql: &mut Sql, terms: &[String]) -> String {
-    let query = tsquery(sql, terms);
+    let (query, names) = tsqueries(sql, terms);
     sql.push(&format!(
         " FROM entries e, (SELECT {query} AS query) q WHERE e.search_vector @@ q.query"
     ));
-    "CAST(ts_rank(e.search_vector, q.query) AS DOUBLE PRECISION)".to_string()
+    let score: Vec<String> = names
+        .iter()
+        .map(|n| format!("(e.search_vector @@ {n})::int"))
+        .collect();
+    format!("CAST(({}) AS DOUBLE PRECISION)", score.join(" + "))
 }
 
-/// The tsquery of the words: for each, its `simple` prefix or its stem in any configuration.
-pub fn tsquery(sql: &mut Sql, terms: &[String]) -> String {
+/// The tsquery of the words (for each, its `simple` prefix or its stem in any configuration;
+/// all must match) and, for each word, the same restricted to names (weight A).
+pub fn tsqueries(sql: &mut Sql, terms: &[String]) -> (String, Vec<String>) {
+    let mut names = Vec::new();
     let parts: Vec<String> = terms
         .iter()
         .map(|t| {
@@ -37,13 +46,24 @@ pub fn tsquery(sql: &mut Sql, terms: &[String]) -> String {
             // tsquery syntax can reach `to_tsquery`.
             let prefix = sql.bind(super::prefix_of(t).to_string());
             let w = sql.bind(t.clone());
-            let mut alternatives =
-                vec![format!("to_tsquery('simple', unaccent({prefix}) || ':*')")];
-            for config in STEMMED_CONFIGS {
-                alternatives.push(format!("to_tsquery('{config}', unaccent({w}))"));
-            }
-            format!("({})", alternatives.join(" || "))
+            let alternatives = |weight: &str| {
+                let mut a = vec![format!(
+                    "to_tsquery('simple', unaccent({prefix}) || ':*{weight}')"
+                )];
+                for config in STEMMED_CONFIGS {
+                    if weight.is_empty() {
+                        a.push(format!("to_tsquery('{config}', unaccent({w}))"));
+                    } else {
+                        a.push(format!(
+                            "to_tsquery('{config}', unaccent({w}) || ':{weight}')"
+                        ));
+                    }
+                }
+                format!("({})", a.join(" || "))
+            };
+            names.push(alternatives("A"));
+            alternatives("")
         })
         .collect();
-    parts.join(" && ")
+    (parts.join(" && "), names)
 }

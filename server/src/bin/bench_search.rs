@@ -604,15 +604,30 @@ fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 fn bare(backend: DatabaseBackend, p: &search::SearchParams) -> anyhow::Result<Statement> {
     let mut sql = Sql::new(backend);
     if !p.terms.is_empty() {
-        let score = match backend {
-            DatabaseBackend::Postgres => search::postgres::text_match(&mut sql, &p.terms),
-            _ => search::sqlite::text_match(&mut sql, &p.terms),
-        };
+        // The text match ranked as the search ranks (words found in the name, then the most
+        // recently updated), cut to a page: on SQLite the FTS5 query joined to the small
+        // `search_keys` rows the search reads (for `updated`), on PostgreSQL the tsquery on
+        // `entries`. No filter, no count, no facet.
         let limit = sql.bind(p.per_page as i64);
-        sql.text = format!(
-            "SELECT e.id, {score} AS search_score{} ORDER BY search_score DESC LIMIT {limit}",
-            sql.text
-        );
+        match backend {
+            DatabaseBackend::Postgres => {
+                let score = search::postgres::text_match(&mut sql, &p.terms);
+                sql.text = format!(
+                    "SELECT e.id, {score} AS search_score{} \
+                     ORDER BY search_score DESC, e.updated DESC LIMIT {limit}",
+                    sql.text
+                );
+            }
+            _ => {
+                let score = search::sqlite::name_score(&mut sql, &p.terms, "k.sid");
+                let m = sql.bind(search::sqlite::match_expression(&p.terms));
+                sql.text = format!(
+                    "SELECT k.sid, {score} AS search_score FROM entries_fts \
+                     JOIN search_keys k ON k.sid = entries_fts.rowid WHERE entries_fts MATCH {m} \
+                     ORDER BY search_score DESC, k.updated DESC LIMIT {limit}"
+                );
+            }
+        }
     } else if let Some(g) = &p.point {
         let r = g.radius_km.context("geo scenario without radius")?;
         let dlat = r / 111.19;

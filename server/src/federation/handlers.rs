@@ -20,7 +20,16 @@ use crate::{
     urls::domain_of,
 };
 
-pub async fn handle(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResult<()> {
+/// Apply a verified activity. Every branch is idempotent: `resumed` is true when the inbox runs
+/// the handler again for an activity whose first run may have stopped anywhere (its process
+/// died; see `inbox::claim`), and a re-run adds nothing twice (no second entry, follower,
+/// Accept or report) while finishing what the first run left undone.
+pub async fn handle(
+    ctx: &Ctx,
+    actor: &RemoteActor,
+    activity: &Value,
+    resumed: bool,
+) -> AppResult<()> {
     let kind = activity
         .get("type")
         .and_then(Value::as_str)
@@ -28,13 +37,25 @@ pub async fn handle(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResu
     let object = activity.get("object").cloned().unwrap_or(Value::Null);
     match kind {
         "Follow" => follows::receive_follow(ctx, actor, activity).await?,
-        "Undo" => match object.get("type").and_then(Value::as_str) {
-            Some("Follow") => follows::receive_undo_follow(ctx, actor, &object, activity).await?,
-            None if object.is_string() => {
-                follows::receive_undo_follow(ctx, actor, &object, activity).await?
+        "Undo" => {
+            let undone = match object.get("type").and_then(Value::as_str) {
+                Some("Follow") => follows::receive_undo_follow(ctx, actor, &object, activity).await,
+                None if object.is_string() => {
+                    follows::receive_undo_follow(ctx, actor, &object, activity).await
+                }
+                _ => {
+                    tracing::debug!("Undo of something we do not track: ignored");
+                    Ok(())
+                }
+            };
+            match undone {
+                // The first run deleted the follow before its process died.
+                Err(AppError::NotFound(_)) if resumed => {
+                    tracing::info!("Undo handled again: the follow was already gone")
+                }
+                other => other?,
             }
-            _ => tracing::debug!("Undo of something we do not track: ignored"),
-        },
+        }
         "Accept" => follows::receive_answer(ctx, actor, &object, true).await?,
         // An actor's own profile changed (name, summary, logo…): read it again from its origin.
         "Update" if id_of(&object) == Some(actor.row.ap_id.as_str()) => {
@@ -268,8 +289,7 @@ async fn receive_delete(ctx: &Ctx, actor: &RemoteActor, object: &Value) -> AppRe
             .all(&ctx.db)
             .await?;
         for r in rows {
-            let r = store::mark_deleted(&ctx.db, r).await?;
-            super::topics::announce_entry(&ctx.db, ctx, &r).await?;
+            delete_entry(ctx, r).await?;
         }
         ctx.delivery_wakeup.notify_waiters();
         follower::Entity::delete_many()
@@ -290,13 +310,21 @@ async fn receive_delete(ctx: &Ctx, actor: &RemoteActor, object: &Value) -> AppRe
             "only the owner may delete this object".into(),
         ));
     }
-    if row.deleted_at.is_none() {
-        let row = store::mark_deleted(&ctx.db, row).await?;
-        if super::topics::announce_entry(&ctx.db, ctx, &row).await? > 0 {
-            ctx.delivery_wakeup.notify_waiters();
-        }
+    if row.deleted_at.is_none() && delete_entry(ctx, row).await? > 0 {
+        ctx.delivery_wakeup.notify_waiters();
     }
     Ok(())
+}
+
+/// Mark a remote entry deleted and undo its topic announces, in one transaction: a process
+/// dying in between would leave a deleted entry whose announces a re-run (which skips deleted
+/// entries) never withdraws. The number of Undo activities queued.
+async fn delete_entry(ctx: &Ctx, row: entry::Model) -> AppResult<usize> {
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let row = store::mark_deleted(&txn, row).await?;
+    let undone = super::topics::announce_entry(&txn, ctx, &row).await?;
+    txn.commit().await?;
+    Ok(undone)
 }
 
 /// An Announce (relays, Mobilizon groups): the object is fetched from its origin, never trusted

@@ -1,7 +1,10 @@
 //! What each verified activity does.
 use activitypub_federation::fetch::fetch_object_http;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Set,
+    sea_query::Query,
+};
 use serde_json::Value;
 use url::Url;
 use uuid::Uuid;
@@ -116,26 +119,28 @@ async fn record(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResult<(
     Ok(())
 }
 
-/// Whether this instance follows the actor, or the instance the actor lives on.
+/// Whether this instance follows the actor, or the instance the actor lives on (an accepted
+/// follow of the actor itself, or of an `Application` actor of its domain): one query.
 pub async fn is_followed(state: &AppState, actor: &RemoteActor) -> AppResult<bool> {
-    let rows = following::Entity::find()
+    let instance_actors = Query::select()
+        .column(remote_actor::Column::Id)
+        .from(remote_actor::Entity)
+        .and_where(remote_actor::Column::Domain.eq(&actor.row.domain))
+        .and_where(remote_actor::Column::ActorType.eq("Application"))
+        .to_owned();
+    let found = following::Entity::find()
+        .select_only()
+        .column(following::Column::Id)
         .filter(following::Column::State.eq("accepted"))
-        .all(&state.db)
+        .filter(
+            Condition::any()
+                .add(following::Column::TargetApId.eq(&actor.row.ap_id))
+                .add(following::Column::RemoteActorId.in_subquery(instance_actors)),
+        )
+        .into_tuple::<Uuid>()
+        .one(&state.db)
         .await?;
-    if rows.iter().any(|f| f.target_ap_id == actor.row.ap_id) {
-        return Ok(true);
-    }
-    let ids: Vec<Uuid> = rows.iter().map(|f| f.remote_actor_id).collect();
-    if ids.is_empty() {
-        return Ok(false);
-    }
-    let instance_actors = remote_actor::Entity::find()
-        .filter(remote_actor::Column::Id.is_in(ids))
-        .filter(remote_actor::Column::Domain.eq(&actor.row.domain))
-        .filter(remote_actor::Column::ActorType.eq("Application"))
-        .all(&state.db)
-        .await?;
-    Ok(!instance_actors.is_empty())
+    Ok(found.is_some())
 }
 
 /// Fetch an object from its origin (signed GET by the instance actor).

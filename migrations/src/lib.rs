@@ -13,6 +13,7 @@ mod m20261128_000007_staff_sessions;
 mod m20261128_000008_hsds_id;
 mod m20261128_000010_buddy_requests;
 mod m20261128_000011_user_disabled;
+mod m20261129_000001_inbox_claims;
 mod m20261129_000020_search_keys;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_hsds_id::Migration),
             Box::new(m20261128_000010_buddy_requests::Migration),
             Box::new(m20261128_000011_user_disabled::Migration),
+            Box::new(m20261129_000001_inbox_claims::Migration),
             Box::new(m20261129_000020_search_keys::Migration),
         ]
     }

@@ -233,6 +233,8 @@ impl Application {
         });
         // Buddy requests older than the retention period go, hourly.
         crate::buddy::spawn_purger(self.state.clone(), shutdown.clone());
+        // So do the ids of activities received longer ago than the inbox retention.
+        crate::federation::inbox::spawn_purger(self.state.clone(), shutdown.clone());
         // The peer address feeds the per-address limit on anonymous reports.
         axum::serve(
             self.listener,

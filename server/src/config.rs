@@ -176,6 +176,13 @@ pub struct FederationConfig {
     pub auto_accept_instances: Vec<String>,
     /// `open`: everyone except blocked domains; `allowlist`: only the allowed domains.
     pub mode: FederationMode,
+    /// How long an incoming activity being handled stays reserved for the request handling
+    /// it; a copy arriving meanwhile gets 503. A process that dies mid-handling leaves the
+    /// activity to the sender's next retry after this.
+    pub inbox_claim_secs: u64,
+    /// Ids of handled activities are remembered this many days (a replay within them has no
+    /// effect), then deleted.
+    pub inbox_retention_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -327,6 +334,15 @@ impl Config {
                 "delivery.lease_secs: must be more than federation.request_timeout_secs ({}), or a slow delivery could be claimed and sent twice",
                 self.federation.request_timeout_secs
             ));
+        }
+        if self.federation.inbox_claim_secs <= self.federation.request_timeout_secs {
+            errors.push(format!(
+                "federation.inbox_claim_secs: must be more than federation.request_timeout_secs ({}), or an activity still being handled could be handled twice",
+                self.federation.request_timeout_secs
+            ));
+        }
+        if self.federation.inbox_retention_days == 0 {
+            errors.push("federation.inbox_retention_days: must be at least 1".into());
         }
         if self.federation.max_body_bytes < 1024 {
             errors.push("federation.max_body_bytes: must be at least 1024".into());
@@ -649,6 +665,14 @@ url = "sqlite://from-file.db"
                 "federation.allow_insecure",
             ),
             ("[delivery]\nlease_secs = 10\n", "delivery.lease_secs"),
+            (
+                "[federation]\ninbox_claim_secs = 10\n",
+                "federation.inbox_claim_secs",
+            ),
+            (
+                "[federation]\ninbox_retention_days = 0\n",
+                "federation.inbox_retention_days",
+            ),
             ("[metrics]\nenabled = \"yes\"\n", "metrics.enabled"),
         ];
         for (toml, key) in cases {

@@ -48,7 +48,7 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
     (
         "passerelle_inbox_activities_total",
         Kind::Counter,
-        "Activities posted to our inboxes, by type and outcome (accepted, duplicate, refused, failed).",
+        "Activities posted to our inboxes, by type and outcome (accepted, duplicate, in_progress, refused, failed).",
     ),
     (
         "passerelle_delivery_attempts_total",

@@ -14,6 +14,7 @@ mod feeds;
 mod fixtures;
 mod foundation;
 mod hsds;
+mod inbox;
 mod load;
 mod moderation;
 mod ops;

@@ -217,7 +217,11 @@ pub mod received_activity {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub ap_id: String,
+        /// When the activity was claimed (first received, or its claim taken over).
         pub received_at: DateTimeUtc,
+        /// When its handler finished; NULL while it is being handled (a claim, see
+        /// `federation::inbox`).
+        pub done_at: Option<DateTimeUtc>,
     }
     no_relations!();
 }
@@ -370,6 +374,9 @@ pub mod report {
         pub resolved_at: Option<DateTimeUtc>,
         pub forwarded_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
+        /// The id of the `Flag` a remote report came from (unique): the same `Flag` handled
+        /// again files no second report.
+        pub activity_ap_id: Option<String>,
     }
     no_relations!();
 }

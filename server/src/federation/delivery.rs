@@ -211,14 +211,11 @@ pub async fn send_signed(
     );
     headers.insert(header::USER_AGENT, ua);
     let opts = SignOptions::new(format!("{}#main-key", signer.id));
-    if let Err(e) = signature::sign(
-        &Method::POST,
-        &path,
-        &mut headers,
-        &body,
-        &signer.private_key_pem,
-        &opts,
-    ) {
+    // The parsed key is cached (a fan-out signs thousands of deliveries with one key).
+    let signed = signature::signing_key(&signer.private_key_pem).and_then(|key| {
+        signature::sign_with_key(&Method::POST, &path, &mut headers, &body, &key, &opts)
+    });
+    if let Err(e) = signed {
         return Outcome::Rejected(0, format!("signing failed: {e}"));
     }
     headers.remove(header::HOST); // reqwest sets Host itself from the URL (same value).

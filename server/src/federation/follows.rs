@@ -122,6 +122,15 @@ pub async fn receive_follow(ctx: &Ctx, actor: &RemoteActor, activity: &Value) ->
         .filter(follower::Column::FollowerApId.eq(&actor.row.ap_id))
         .one(&txn)
         .await?;
+    if existing
+        .as_ref()
+        .is_some_and(|f| f.follow_ap_id == follow_id)
+    {
+        // This very Follow was handled already (the inbox runs a handler again when its first
+        // run's process died after committing): the follower and any Accept are stored.
+        tracing::info!(follower = %actor.row.ap_id, target = %target_url, "follow already recorded");
+        return Ok(());
+    }
     let state = match &existing {
         Some(f) if f.state == "accepted" => "accepted",
         _ if approve_automatically => "accepted",

@@ -1,7 +1,10 @@
 //! What each verified activity does.
 use activitypub_federation::fetch::fetch_object_http;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Set,
+    sea_query::Query,
+};
 use serde_json::Value;
 use url::Url;
 use uuid::Uuid;
@@ -20,7 +23,16 @@ use crate::{
     urls::domain_of,
 };
 
-pub async fn handle(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResult<()> {
+/// Apply a verified activity. Every branch is idempotent: `resumed` is true when the inbox runs
+/// the handler again for an activity whose first run may have stopped anywhere (its process
+/// died; see `inbox::claim`), and a re-run adds nothing twice (no second entry, follower,
+/// Accept or report) while finishing what the first run left undone.
+pub async fn handle(
+    ctx: &Ctx,
+    actor: &RemoteActor,
+    activity: &Value,
+    resumed: bool,
+) -> AppResult<()> {
     let kind = activity
         .get("type")
         .and_then(Value::as_str)
@@ -28,13 +40,25 @@ pub async fn handle(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResu
     let object = activity.get("object").cloned().unwrap_or(Value::Null);
     match kind {
         "Follow" => follows::receive_follow(ctx, actor, activity).await?,
-        "Undo" => match object.get("type").and_then(Value::as_str) {
-            Some("Follow") => follows::receive_undo_follow(ctx, actor, &object, activity).await?,
-            None if object.is_string() => {
-                follows::receive_undo_follow(ctx, actor, &object, activity).await?
+        "Undo" => {
+            let undone = match object.get("type").and_then(Value::as_str) {
+                Some("Follow") => follows::receive_undo_follow(ctx, actor, &object, activity).await,
+                None if object.is_string() => {
+                    follows::receive_undo_follow(ctx, actor, &object, activity).await
+                }
+                _ => {
+                    tracing::debug!("Undo of something we do not track: ignored");
+                    Ok(())
+                }
+            };
+            match undone {
+                // The first run deleted the follow before its process died.
+                Err(AppError::NotFound(_)) if resumed => {
+                    tracing::info!("Undo handled again: the follow was already gone")
+                }
+                other => other?,
             }
-            _ => tracing::debug!("Undo of something we do not track: ignored"),
-        },
+        }
         "Accept" => follows::receive_answer(ctx, actor, &object, true).await?,
         // An actor's own profile changed (name, summary, logo…): read it again from its origin.
         "Update" if id_of(&object) == Some(actor.row.ap_id.as_str()) => {
@@ -95,26 +119,28 @@ async fn record(ctx: &Ctx, actor: &RemoteActor, activity: &Value) -> AppResult<(
     Ok(())
 }
 
-/// Whether this instance follows the actor, or the instance the actor lives on.
+/// Whether this instance follows the actor, or the instance the actor lives on (an accepted
+/// follow of the actor itself, or of an `Application` actor of its domain): one query.
 pub async fn is_followed(state: &AppState, actor: &RemoteActor) -> AppResult<bool> {
-    let rows = following::Entity::find()
+    let instance_actors = Query::select()
+        .column(remote_actor::Column::Id)
+        .from(remote_actor::Entity)
+        .and_where(remote_actor::Column::Domain.eq(&actor.row.domain))
+        .and_where(remote_actor::Column::ActorType.eq("Application"))
+        .to_owned();
+    let found = following::Entity::find()
+        .select_only()
+        .column(following::Column::Id)
         .filter(following::Column::State.eq("accepted"))
-        .all(&state.db)
+        .filter(
+            Condition::any()
+                .add(following::Column::TargetApId.eq(&actor.row.ap_id))
+                .add(following::Column::RemoteActorId.in_subquery(instance_actors)),
+        )
+        .into_tuple::<Uuid>()
+        .one(&state.db)
         .await?;
-    if rows.iter().any(|f| f.target_ap_id == actor.row.ap_id) {
-        return Ok(true);
-    }
-    let ids: Vec<Uuid> = rows.iter().map(|f| f.remote_actor_id).collect();
-    if ids.is_empty() {
-        return Ok(false);
-    }
-    let instance_actors = remote_actor::Entity::find()
-        .filter(remote_actor::Column::Id.is_in(ids))
-        .filter(remote_actor::Column::Domain.eq(&actor.row.domain))
-        .filter(remote_actor::Column::ActorType.eq("Application"))
-        .all(&state.db)
-        .await?;
-    Ok(!instance_actors.is_empty())
+    Ok(found.is_some())
 }
 
 /// Fetch an object from its origin (signed GET by the instance actor).
@@ -268,8 +294,7 @@ async fn receive_delete(ctx: &Ctx, actor: &RemoteActor, object: &Value) -> AppRe
             .all(&ctx.db)
             .await?;
         for r in rows {
-            let r = store::mark_deleted(&ctx.db, r).await?;
-            super::topics::announce_entry(&ctx.db, ctx, &r).await?;
+            delete_entry(ctx, r).await?;
         }
         ctx.delivery_wakeup.notify_waiters();
         follower::Entity::delete_many()
@@ -290,13 +315,21 @@ async fn receive_delete(ctx: &Ctx, actor: &RemoteActor, object: &Value) -> AppRe
             "only the owner may delete this object".into(),
         ));
     }
-    if row.deleted_at.is_none() {
-        let row = store::mark_deleted(&ctx.db, row).await?;
-        if super::topics::announce_entry(&ctx.db, ctx, &row).await? > 0 {
-            ctx.delivery_wakeup.notify_waiters();
-        }
+    if row.deleted_at.is_none() && delete_entry(ctx, row).await? > 0 {
+        ctx.delivery_wakeup.notify_waiters();
     }
     Ok(())
+}
+
+/// Mark a remote entry deleted and undo its topic announces, in one transaction: a process
+/// dying in between would leave a deleted entry whose announces a re-run (which skips deleted
+/// entries) never withdraws. The number of Undo activities queued.
+async fn delete_entry(ctx: &Ctx, row: entry::Model) -> AppResult<usize> {
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let row = store::mark_deleted(&txn, row).await?;
+    let undone = super::topics::announce_entry(&txn, ctx, &row).await?;
+    txn.commit().await?;
+    Ok(undone)
 }
 
 /// An Announce (relays, Mobilizon groups): the object is fetched from its origin, never trusted

@@ -9,6 +9,19 @@
 //! embedded object on the actor's host; nothing remote on our domain) → de-duplication of the
 //! activity id → handler. No outbound request is made before the signature's shape, date and
 //! digest have been checked.
+//!
+//! De-duplication, exactly once across crashes ([`claim`]): the activity id is inserted into
+//! `received_activities` with `done_at` NULL (a claim) before the handler runs, and marked done
+//! when it succeeded; a failed handler releases the claim (the sender's retry is processed).
+//! A copy of an id that is done gets 202 and has no effect; a copy arriving while the claim is
+//! fresh gets 503 with `Retry-After` (never 202: the first request may still fail). A claim
+//! older than `federation.inbox_claim_secs` was left by a process that died (or lost its
+//! database) mid-handler: the next copy takes it over, with a conditional UPDATE only one
+//! request can win, and runs the handler again. Handlers are therefore idempotent: a re-run
+//! finds what the first run stored and adds nothing twice (see `handlers::handle`). No
+//! transaction is held across a handler (handlers fetch from other servers, and on SQLite a
+//! long write transaction would block every writer). Ids of activities done more than
+//! `federation.inbox_retention_days` ago are deleted hourly ([`purge`]).
 use std::time::Duration;
 
 use axum::{
@@ -19,8 +32,11 @@ use axum::{
     response::{IntoResponse, Response},
     routing::post,
 };
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, Set};
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TryInsertResult, sea_query::Expr,
+};
 use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
@@ -53,8 +69,10 @@ fn reject(status: StatusCode, reason: impl Into<String>) -> Response {
 struct Seen {
     /// The activity's type (bounded: see [`crate::metrics::activity_type_label`]).
     kind: Option<String>,
-    /// Its id had been received already.
+    /// Its id had been handled already.
     duplicate: bool,
+    /// Another request was handling the same id (answered 503).
+    in_progress: bool,
 }
 
 async fn inbox(
@@ -78,6 +96,8 @@ async fn inbox(
     let status = resp.status();
     let outcome = if seen.duplicate {
         "duplicate"
+    } else if seen.in_progress {
+        "in_progress"
     } else if status.is_success() {
         "accepted"
     } else if status.is_client_error() {
@@ -172,47 +192,69 @@ async fn receive(
     if let Err(reason) = check_domains(ctx, &actor, &activity) {
         return reject(StatusCode::BAD_REQUEST, reason);
     }
-    // 6. De-duplication.
+    // 6. De-duplication: claim the activity's id (see [`claim`]).
     let activity_id = activity
         .get("id")
         .and_then(Value::as_str)
         .map(str::to_string);
+    let lease = Duration::from_secs(ctx.config.federation.inbox_claim_secs);
+    let mut ours = None;
     if let Some(id) = &activity_id {
-        let row = received_activity::ActiveModel {
-            ap_id: Set(id.clone()),
-            received_at: Set(Utc::now()),
-        };
-        match row.insert(&ctx.db).await {
-            Ok(_) => {}
-            Err(e) if crate::db::is_unique_violation(&e) => {
+        // The claim's token: its time, as stored (see `claim`).
+        let now = Utc::now().trunc_subsecs(6);
+        match claim(&ctx.db, id, lease, now).await {
+            Ok(Claim::Handle { token, resumed }) => {
+                if resumed {
+                    tracing::info!(%id, "inbox: taking over an activity left unfinished");
+                }
+                ours = Some((token, resumed));
+            }
+            Ok(Claim::Done) => {
                 tracing::debug!(%id, "inbox: replay ignored");
                 seen.duplicate = true;
                 return StatusCode::ACCEPTED.into_response();
             }
-            Err(e) => return AppError::from(e).into_response(),
+            Ok(Claim::Busy { retry_after }) => {
+                // Never 202 here: the other request may still fail, and then this copy (which
+                // the sender would consider delivered) was the one to process.
+                tracing::info!(%id, "inbox: already being handled, the sender is asked to retry");
+                seen.in_progress = true;
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, retry_after.to_string())],
+                    axum::Json(serde_json::json!({
+                        "error": "this activity is being handled, try again later"
+                    })),
+                )
+                    .into_response();
+            }
+            Err(e) => {
+                // The claim may have been stored before the error (a connection lost after the
+                // commit): release it, or every retry would get 503 until the lease ends.
+                release_with_retries(&ctx.db, id, now).await;
+                return AppError::from(e).into_response();
+            }
         }
     }
-    match super::handlers::handle(ctx, &actor, &activity).await {
-        Ok(()) => StatusCode::ACCEPTED.into_response(),
+    let resumed = ours.is_some_and(|(_, resumed)| resumed);
+    match super::handlers::handle(ctx, &actor, &activity, resumed).await {
+        Ok(()) => {
+            if let Some(id) = &activity_id
+                && let Err(e) = mark_done(&ctx.db, id, Utc::now()).await
+            {
+                // The activity was handled: the sender is told so. Its claim stays unfinished,
+                // so a copy sent again after the lease runs the handler once more, which finds
+                // its work done (handlers are idempotent for that reason).
+                tracing::warn!(%id, error = %e, "inbox: could not mark a handled activity done");
+            }
+            StatusCode::ACCEPTED.into_response()
+        }
         Err(e) => {
             // A refused activity may be sent again once corrected, and one that failed on our
-            // side (database) will be: forget its id. If that fails too (the database is
-            // down), try a few more times: a remembered id would make the retry a "duplicate"
-            // and the activity would be lost.
-            if let Some(id) = &activity_id {
-                use sea_orm::EntityTrait;
-                for wait in [0u64, 100, 500, 2000] {
-                    tokio::time::sleep(Duration::from_millis(wait)).await;
-                    match received_activity::Entity::delete_by_id(id.clone())
-                        .exec(&ctx.db)
-                        .await
-                    {
-                        Ok(_) => break,
-                        Err(err) => {
-                            tracing::warn!(%id, error = %err, "inbox: could not forget a failed activity's id")
-                        }
-                    }
-                }
+            // side (database) will be: release the claim. If that fails too (the database is
+            // down), try a few more times, or the retry would get 503 until the lease ends.
+            if let (Some(id), Some((token, _))) = (&activity_id, ours) {
+                release_with_retries(&ctx.db, id, token).await;
             }
             match &e {
                 AppError::Internal(_) => {}
@@ -221,6 +263,178 @@ async fn receive(
             e.into_response()
         }
     }
+}
+
+/// What [`claim`] made of an activity id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The caller handles the activity: first received (`resumed` false), or taken over from a
+    /// request that did not finish within the lease (its process died, typically). `token` is
+    /// the claim's `received_at`, which only this claim holds.
+    Handle { token: DateTime<Utc>, resumed: bool },
+    /// Handled already: a replay.
+    Done,
+    /// Another request is handling it now; try again in `retry_after` seconds.
+    Busy { retry_after: u64 },
+}
+
+/// Claim the activity `id` at `now`, for `lease` (see the module documentation). `now`, cut
+/// to microseconds as PostgreSQL stores it, is the claim's token: the caller passes it to
+/// [`release`] (also when this fails: the claim may have been stored before the error).
+///
+/// One row per id in `received_activities`: inserted with `done_at` NULL (a claim), set done by
+/// [`mark_done`] when the handler succeeded, deleted by [`release`] when it failed. A claim
+/// older than `lease` is taken over by a conditional UPDATE that only one request can win, also
+/// between processes on one PostgreSQL database.
+pub async fn claim(
+    db: &DatabaseConnection,
+    id: &str,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Claim, DbErr> {
+    let token = now.trunc_subsecs(6);
+    let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+    let cutoff = now
+        .checked_sub_signed(lease)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    // A few rounds: the row can change between our statements (released, done, taken over).
+    for _ in 0..3 {
+        let inserted = received_activity::Entity::insert(received_activity::ActiveModel {
+            ap_id: Set(id.to_string()),
+            received_at: Set(token),
+            done_at: Set(None),
+        })
+        .on_conflict_do_nothing()
+        .exec_without_returning(db)
+        .await?;
+        if matches!(inserted, TryInsertResult::Inserted(1)) {
+            return Ok(Claim::Handle {
+                token,
+                resumed: false,
+            });
+        }
+        let Some(row) = received_activity::Entity::find_by_id(id).one(db).await? else {
+            continue; // released meanwhile: claim it anew
+        };
+        if row.done_at.is_some() {
+            return Ok(Claim::Done);
+        }
+        if row.received_at < cutoff {
+            let taken = received_activity::Entity::update_many()
+                .col_expr(received_activity::Column::ReceivedAt, Expr::value(token))
+                .filter(received_activity::Column::ApId.eq(id))
+                .filter(received_activity::Column::DoneAt.is_null())
+                .filter(received_activity::Column::ReceivedAt.lt(cutoff))
+                .exec(db)
+                .await?;
+            if taken.rows_affected == 1 {
+                return Ok(Claim::Handle {
+                    token,
+                    resumed: true,
+                });
+            }
+            continue; // someone else took it over or finished it: look again
+        }
+        let left = row
+            .received_at
+            .checked_add_signed(lease)
+            .map_or(30, |end| (end - now).num_seconds());
+        return Ok(Claim::Busy {
+            retry_after: left.clamp(1, 30) as u64,
+        });
+    }
+    Ok(Claim::Busy { retry_after: 5 })
+}
+
+/// The activity `id` was handled (by whichever request holds its claim now).
+pub async fn mark_done(db: &DatabaseConnection, id: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let done = received_activity::Entity::update_many()
+        .col_expr(received_activity::Column::DoneAt, Expr::value(now))
+        .filter(received_activity::Column::ApId.eq(id))
+        .filter(received_activity::Column::DoneAt.is_null())
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        tracing::debug!(%id, "inbox: the activity was marked done by another request");
+    }
+    Ok(())
+}
+
+/// [`release`], tried a few times over about three seconds (the database may be restarting).
+async fn release_with_retries(db: &DatabaseConnection, id: &str, token: DateTime<Utc>) {
+    for wait in [0u64, 100, 500, 2000] {
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+        match release(db, id, token).await {
+            Ok(()) => return,
+            Err(err) => {
+                tracing::warn!(%id, error = %err, "inbox: could not release a claim")
+            }
+        }
+    }
+}
+
+/// Forget the claim `token` on `id` (its handler failed), unless another request took it over.
+pub async fn release(db: &DatabaseConnection, id: &str, token: DateTime<Utc>) -> Result<(), DbErr> {
+    received_activity::Entity::delete_many()
+        .filter(received_activity::Column::ApId.eq(id))
+        .filter(received_activity::Column::DoneAt.is_null())
+        .filter(received_activity::Column::ReceivedAt.eq(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Delete the ids of activities handled more than `retention_days` before `now`, and claims
+/// abandoned that long ago (received, never finished, and never sent again since). Claims
+/// within their lease are never deleted: the retention is counted in days, the lease in
+/// seconds, and an abandoned claim is also older than `lease`.
+pub async fn purge(
+    db: &DatabaseConnection,
+    retention_days: u32,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let cutoff = now - chrono::Duration::days(i64::from(retention_days));
+    let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+    let lease_cutoff = now
+        .checked_sub_signed(lease)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let res = received_activity::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(received_activity::Column::DoneAt.lt(cutoff))
+                .add(
+                    Condition::all()
+                        .add(received_activity::Column::DoneAt.is_null())
+                        .add(received_activity::Column::ReceivedAt.lt(cutoff))
+                        .add(received_activity::Column::ReceivedAt.lt(lease_cutoff)),
+                ),
+        )
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Run [`purge`] now and then every hour until `stop` is cancelled.
+pub fn spawn_purger(
+    state: AppState,
+    stop: crate::app::tokio_util_shim::CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let f = &state.config.federation;
+        let lease = Duration::from_secs(f.inbox_claim_secs);
+        loop {
+            match purge(&state.db, f.inbox_retention_days, lease, Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "ids of old received activities deleted"),
+                Err(e) => tracing::warn!(error = %e, "could not delete old received activity ids"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+                _ = stop.cancelled() => break,
+            }
+        }
+    })
 }
 
 /// Our own failure (the database, typically) while looking up the signer: not the sender's

@@ -597,6 +597,70 @@ pub fn parse_private_key_pem(pem: &str) -> Result<RsaPrivateKey, SigError> {
         .map_err(|_| SigError::InvalidPrivateKey)
 }
 
+/// Parsed private keys, by the SHA-256 of their PEM text: parsing an RSA key costs about a
+/// millisecond, and a fan-out signs one delivery per follower's inbox with the same key. Keyed
+/// on the PEM itself, so a rotated key (`passerelle key rotate`) is a new entry and is used at
+/// once. Bounded: when full, an arbitrary entry makes room.
+pub struct KeyCache {
+    capacity: usize,
+    keys: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::sync::Arc<RsaPrivateKey>>>,
+}
+
+impl KeyCache {
+    pub fn new(capacity: usize) -> KeyCache {
+        KeyCache {
+            capacity: capacity.max(1),
+            keys: Default::default(),
+        }
+    }
+
+    /// The parsed key of `pem` (PKCS#8 or PKCS#1), parsed once.
+    pub fn get(&self, pem: &str) -> Result<std::sync::Arc<RsaPrivateKey>, SigError> {
+        let pem = pem.trim();
+        let hash: [u8; 32] = Sha256::digest(pem.as_bytes()).into();
+        if let Some(key) = self.lock().get(&hash) {
+            return Ok(key.clone());
+        }
+        // Parsed without the lock held (two threads may both parse a new key: harmless).
+        let key = std::sync::Arc::new(parse_private_key_pem(pem)?);
+        let mut keys = self.lock();
+        if keys.len() >= self.capacity
+            && !keys.contains_key(&hash)
+            && let Some(old) = keys.keys().next().copied()
+        {
+            keys.remove(&old);
+        }
+        Ok(keys.entry(hash).or_insert(key).clone())
+    }
+
+    /// How many keys are held.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<[u8; 32], std::sync::Arc<RsaPrivateKey>>>
+    {
+        // A panic elsewhere while holding the lock leaves a usable map.
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The process's cache of signing keys (local actors: the instance, organisations, topics).
+static SIGNING_KEYS: std::sync::LazyLock<KeyCache> =
+    std::sync::LazyLock::new(|| KeyCache::new(1024));
+
+/// The parsed private key of `pem`, from the process's [`KeyCache`]: what deliveries sign with
+/// ([`sign_with_key`]).
+pub fn signing_key(pem: &str) -> Result<std::sync::Arc<RsaPrivateKey>, SigError> {
+    SIGNING_KEYS.get(pem)
+}
+
 /// Verify the RSA PKCS#1 v1.5 SHA-256 signature with the actor's public key PEM.
 pub fn verify(
     sig: &SignatureHeader,
@@ -681,7 +745,8 @@ pub fn sign(
     sign_with_key(method, path_and_query, headers, body, &key, opts)
 }
 
-/// [`sign`] with an already parsed key (saves the PEM parsing on every delivery).
+/// [`sign`] with an already parsed key (deliveries take it from [`signing_key`], which saves
+/// parsing the PEM on every delivery).
 pub fn sign_with_key(
     method: &Method,
     path_and_query: &str,
@@ -978,6 +1043,62 @@ mod tests {
         let sig = precheck(&Method::POST, INBOX, &h, BODY, Utc::now(), DEFAULT_WINDOW).unwrap();
         assert_eq!(sig.headers, ["(request-target)", "host", "date", "digest"]);
         verify(&sig, &Method::POST, INBOX, &h, &KEY.public_pem).unwrap();
+    }
+
+    #[test]
+    fn key_cache_parses_once_signs_verifiably_and_tells_keys_apart() {
+        let cache = KeyCache::new(2);
+        let a = cache.get(&KEY.private_pem).unwrap();
+        // The same PEM (surrounding whitespace aside) is the same parsed key, not parsed again.
+        let again = cache.get(&format!("\n{}\n", KEY.private_pem)).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &again));
+        assert_eq!(cache.len(), 1);
+        let sign_as = |key: &RsaPrivateKey| {
+            let mut h = base_headers();
+            sign_with_key(&Method::POST, INBOX, &mut h, BODY, key, &opts("rsa-sha256")).unwrap();
+            h
+        };
+        // The cached key signs what the matching public key verifies.
+        let h = sign_as(&a);
+        let sig = pre(&Method::POST, &h, BODY).unwrap();
+        verify(&sig, &Method::POST, INBOX, &h, &KEY.public_pem).unwrap();
+
+        // Another PEM (a rotated key) is another key: its signatures verify with its own public
+        // key only.
+        let b = cache.get(&OTHER_KEY.private_pem).unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&a, &b));
+        assert_ne!(a.n(), b.n());
+        assert_eq!(cache.len(), 2);
+        let h = sign_as(&b);
+        let sig = pre(&Method::POST, &h, BODY).unwrap();
+        assert_eq!(
+            verify(&sig, &Method::POST, INBOX, &h, &KEY.public_pem),
+            Err(SigError::BadSignature)
+        );
+        verify(&sig, &Method::POST, INBOX, &h, &OTHER_KEY.public_pem).unwrap();
+
+        // A PKCS#1 PEM of the first key parses to the same key (another entry).
+        let pkcs1 = {
+            use rsa::pkcs1::EncodeRsaPrivateKey as _;
+            a.to_pkcs1_pem(LineEnding::LF).unwrap().to_string()
+        };
+        let c = cache.get(&pkcs1).unwrap();
+        assert_eq!(c.n(), a.n());
+        // Bounded: still two entries.
+        assert_eq!(cache.len(), 2);
+        // A bad PEM is an error and is not kept.
+        assert_eq!(
+            cache
+                .get("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")
+                .err(),
+            Some(SigError::InvalidPrivateKey)
+        );
+        assert_eq!(cache.len(), 2);
+        // The process-wide cache behaves the same.
+        assert!(std::sync::Arc::ptr_eq(
+            &signing_key(&KEY.private_pem).unwrap(),
+            &signing_key(&KEY.private_pem).unwrap()
+        ));
     }
 
     #[test]

@@ -807,8 +807,10 @@ pub async fn submit_report(
         category,
         comment.unwrap_or_default(),
         None,
+        None,
     )
     .await
+    .map_err(AppError::from)
 }
 
 fn report_json(r: &report::Model) -> Value {

@@ -57,8 +57,9 @@ pub async fn insert(
     category: &str,
     comment: &str,
     reporter: Option<&RemoteActor>,
-) -> AppResult<report::Model> {
-    Ok(report::ActiveModel {
+    activity_ap_id: Option<&str>,
+) -> Result<report::Model, sea_orm::DbErr> {
+    report::ActiveModel {
         id: Set(Uuid::now_v7()),
         target: Set(target.ap_id),
         entry_id: Set(target.entry_id),
@@ -79,9 +80,10 @@ pub async fn insert(
         resolved_at: Set(None),
         forwarded_at: Set(None),
         created_at: Set(Utc::now()),
+        activity_ap_id: Set(activity_ap_id.map(str::to_string)),
     }
     .insert(db)
-    .await?)
+    .await
 }
 
 /// A `Flag` from another server: one report for the first entry it names, else for the first
@@ -126,7 +128,16 @@ pub async fn receive_flag(
         .find(|c| content.starts_with(&format!("{c}:")) || content == **c)
         .copied()
         .unwrap_or("other");
-    let row = insert(&state.db, target, category, &content, Some(actor)).await?;
+    let flag_id = activity.get("id").and_then(Value::as_str);
+    let row = match insert(&state.db, target, category, &content, Some(actor), flag_id).await {
+        Ok(row) => row,
+        // This Flag was handled already (a re-run after a crash, see `inbox::claim`).
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            tracing::info!(flag = ?flag_id, "Flag already recorded");
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     tracing::info!(report = %row.id, target = %row.target, from = %actor.row.ap_id, "Flag received");
     Ok(())
 }

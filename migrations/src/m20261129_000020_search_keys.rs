@@ -13,9 +13,12 @@
 //! - `starts`, `ends`: an event's times (text, as `entries` stores them: RFC 3339 in UTC, so
 //!   that they compare as text); NULL for other kinds. An event without an end has `ends = ''`
 //!   (before every bound), as `end_time >= …` was false for it.
-//! - `updated`: as in `entries`.
-//! - `packed`: the id in hex (as `hex` prints a UUID stored as a blob), `updated`, kind, country, categories, languages, separated by the
-//!   ASCII unit separator (never in those values: the JSON lists escape control characters).
+//! - `updated`, `kind`, `country`, `categories`, `languages`: as in `entries` (the filters on
+//!   them need no other table).
+//! - `packed`: `sid`, the id in hex (as `hex` prints a UUID stored as a blob), `updated`, kind,
+//!   country, categories, languages, separated by the ASCII unit separator (never in those
+//!   values: the JSON lists escape control characters): what the search reads of each match,
+//!   stored ready to concatenate, because building it per match costs as much as the rest.
 //!
 //! Kept in step with `entries_search` by triggers (which `entries`' own triggers keep in step),
 //! so every write path keeps it right without knowing about it. PostgreSQL needs nothing: its
@@ -40,19 +43,22 @@ fn values(r: &str) -> String {
            OR ({r}.kind = 'event' AND {r}.status = 'cancelled')), \
          CASE WHEN {r}.kind = 'event' THEN coalesce({r}.start_time, '9999') END, \
          CASE WHEN {r}.kind = 'event' THEN coalesce({r}.end_time, '') END, \
-         {r}.updated, \
-         (CASE WHEN typeof({r}.id) = 'blob' THEN hex({r}.id) \
-           ELSE upper(replace({r}.id, '-', '')) END) || char(31) || {r}.updated || char(31) || {r}.kind || char(31) \
-           || coalesce({r}.country, '') || char(31) || {r}.categories || char(31) || {r}.languages"
+         {r}.updated, {r}.kind, {r}.country, {r}.categories, {r}.languages, \
+         {r}.sid || char(31) || (CASE WHEN typeof({r}.id) = 'blob' THEN hex({r}.id) \
+           ELSE upper(replace({r}.id, '-', '')) END) || char(31) || {r}.updated || char(31) \
+           || {r}.kind || char(31) || coalesce({r}.country, '') || char(31) || {r}.categories \
+           || char(31) || {r}.languages"
     )
 }
 
-const COLUMNS: &str = "sid, gone, dormant, starts, ends, updated, packed";
+const COLUMNS: &str =
+    "sid, gone, dormant, starts, ends, updated, kind, country, categories, languages, packed";
 
 fn sqlite_up() -> Vec<String> {
     vec![
         "CREATE TABLE search_keys (sid INTEGER PRIMARY KEY, gone INTEGER NOT NULL, \
          dormant INTEGER NOT NULL, starts TEXT, ends TEXT, updated TEXT NOT NULL, \
+         kind TEXT NOT NULL, country TEXT, categories TEXT NOT NULL, languages TEXT NOT NULL, \
          packed TEXT NOT NULL)"
             .into(),
         format!(

@@ -1,13 +1,19 @@
 //! Search over the directory: full text in every language, filters, facets, stable paging.
 //!
-//! One pass: the database selects the candidates — the text match (SQLite FTS5 or PostgreSQL
-//! full text, see [`sqlite`] and [`postgres`], ranked) and the filters SQL can apply on the
-//! derived columns (kind, country, locality, origin, status, event dates, a bounding box around
-//! the point); then Rust applies what needs the record or exact arithmetic (categories with
-//! their subcategories, language of help, exact distance, open now, free, age), counts the
-//! facets, sorts (distance when a point is given, else rank when there is text; then `updated`
-//! descending, then id descending) and cuts the page. Only the rows of the page are then read
+//! One pass: the database selects the matches — the text (SQLite FTS5 or PostgreSQL full
+//! text, see [`sqlite`] and [`postgres`]) and every filter it can apply on the derived columns
+//! (kind, categories, language, country, locality, origin, status, event dates, a bounding box
+//! around the point) — and hands them over as ONE value, each match a few fields
+//! ([`keys_pass`]); Rust counts the facets, sorts (distance when a point is given, else rank
+//! when there is text; then `updated` descending, then id descending) and cuts the page. With a
+//! point or a filter that needs the record (open now, free, age), the candidates are read as
+//! rows and checked here (exact distance, schedules). Only the rows of the page are then read
 //! whole.
+//!
+//! Rank: the number of query words found in the entry's name, in any language (both engines).
+//! Every match must contain every word somewhere; `bm25` / `ts_rank` over every match cost more
+//! than everything else together on a broad query (BENCHMARKS.md), for an order that mostly
+//! came down to the same thing: name matches first.
 //!
 //! Facets are counted over the whole result with every filter applied (including the facet's
 //! own), so each facet's counts are those of the current result and `kind` counts add up to
@@ -224,7 +230,7 @@ fn or_false(conds: Vec<String>) -> String {
 /// The filters SQL applies (`e` is `entries`), appended as ` AND …`.
 fn sql_filters(p: &SearchParams, sql: &mut Sql) {
     state_filters(p, sql, &StateColumns::ENTRIES);
-    entry_filters(p, sql);
+    entry_filters(p, sql, "e");
 }
 
 /// Where [`state_filters`] finds an entry's state: in `entries` (or `entries_search`) as `e`,
@@ -285,14 +291,10 @@ fn state_filters(p: &SearchParams, sql: &mut Sql, c: &StateColumns) {
     }
 }
 
-/// Whether a search filters on what only `entries` / `entries_search` has (anything but the
-/// state, the text and the page).
+/// Whether a search filters on what SQLite's `search_keys` does not have (anything but the
+/// state, kind, categories, language, country, the text and the page).
 fn has_entry_filters(p: &SearchParams) -> bool {
-    p.kind.is_some()
-        || p.categories.is_some()
-        || p.language.is_some()
-        || p.country.is_some()
-        || p.locality.is_some()
+    p.locality.is_some()
         || p.origin.is_some()
         || p.organization.is_some()
         || matches!(p.status, StatusFilter::Only(_))
@@ -300,17 +302,18 @@ fn has_entry_filters(p: &SearchParams) -> bool {
         || p.needs_record()
 }
 
-/// The filters on an entry's columns (`e`), appended as ` AND …`.
-fn entry_filters(p: &SearchParams, sql: &mut Sql) {
+/// The filters on an entry's columns, appended as ` AND …`: on `e`, but kind, categories,
+/// languages and country on `t` (`e`, or SQLite's `search_keys` `k`).
+fn entry_filters(p: &SearchParams, sql: &mut Sql, t: &str) {
     if let Some(kind) = p.kind {
         let k = sql.bind(kind.as_str());
-        sql.push(&format!(" AND e.kind = {k}"));
+        sql.push(&format!(" AND {t}.kind = {k}"));
     }
     if let Some(cats) = &p.categories {
         // `categories` is a JSON array of codes: each wanted code, quoted, is a substring.
         let conds: Vec<String> = cats
             .iter()
-            .map(|c| contains(sql, "e.categories", &format!("\"{c}\"")))
+            .map(|c| contains(sql, &format!("{t}.categories"), &format!("\"{c}\"")))
             .collect();
         sql.push(&format!(" AND ({})", or_false(conds)));
     }
@@ -318,15 +321,16 @@ fn entry_filters(p: &SearchParams, sql: &mut Sql) {
         // `languages` is a JSON array of BCP-47 tags: `fr` matches `fr` and `fr-BE`, `fr-BE`
         // only itself (case-insensitively).
         let lang = lang.to_lowercase();
-        let mut conds = vec![contains(sql, "lower(e.languages)", &format!("\"{lang}\""))];
+        let languages = format!("lower({t}.languages)");
+        let mut conds = vec![contains(sql, &languages, &format!("\"{lang}\""))];
         if !lang.contains('-') {
-            conds.push(contains(sql, "lower(e.languages)", &format!("\"{lang}-")));
+            conds.push(contains(sql, &languages, &format!("\"{lang}-")));
         }
         sql.push(&format!(" AND ({})", or_false(conds)));
     }
     if let Some(c) = &p.country {
         let c = sql.bind(c.clone());
-        sql.push(&format!(" AND e.country = {c}"));
+        sql.push(&format!(" AND {t}.country = {c}"));
     }
     if let Some(l) = &p.locality {
         let l = sql.bind(l.to_lowercase());
@@ -457,9 +461,14 @@ fn from_where(p: &SearchParams, backend: DatabaseBackend) -> (Sql, String) {
     (sql, score)
 }
 
-/// The SQL of a search's page query and its bound values (for the fuzzer: building it must
-/// not panic, whatever the parameters the parser accepted).
+/// The SQL of a search and its bound values (for the fuzzer: building it must not panic,
+/// whatever the parameters the parser accepted): the one-pass statement, or the candidates'
+/// query when there is a point or a filter on the record.
 pub fn sql_for(p: &SearchParams, backend: DatabaseBackend) -> (String, usize) {
+    if p.point.is_none() && !p.needs_record() {
+        let sql = keys_pass_sql(p, backend);
+        return (sql.text, sql.values.len());
+    }
     let (sql, score) = from_where(p, backend);
     (
         format!("SELECT e.id, {score}{}", sql.text),
@@ -510,57 +519,6 @@ fn count_facets(groups: &[Group]) -> (u64, Facets) {
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
 
-/// The total and the facets of a search counted in SQL, grouped by (kind, country, categories,
-/// languages), the groups returned as ONE text value rather than as rows: a broad query has
-/// thousands of groups, and the drivers hand rows over one at a time (tens of µs each on
-/// SQLite), which cost more than the count itself.
-async fn count_groups(db: &impl ConnectionTrait, p: &SearchParams) -> Result<(u64, Facets), DbErr> {
-    let backend = db.get_database_backend();
-    let (mut sql, _) = from_where(p, backend);
-    let (aggregate, unit) = match backend {
-        DatabaseBackend::Postgres => ("string_agg(g, chr(30))", "chr(31)"),
-        _ => ("group_concat(g, char(30))", "char(31)"),
-    };
-    sql.text = format!(
-        "SELECT {aggregate} AS groups FROM (SELECT e.kind || {unit} || COALESCE(e.country, '') \
-         || {unit} || e.categories || {unit} || e.languages || {unit} || CAST(COUNT(*) AS TEXT) AS g{} \
-         GROUP BY e.kind, e.country, e.categories, e.languages) grouped",
-        sql.text
-    );
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend, sql.text, sql.values,
-        ))
-        .await?;
-    let text: Option<String> = match row {
-        Some(r) => r.try_get("", "groups")?,
-        None => None,
-    };
-    let mut groups = Vec::new();
-    for g in text
-        .as_deref()
-        .unwrap_or("")
-        .split(RECORD)
-        .filter(|g| !g.is_empty())
-    {
-        let mut f = g.split(UNIT);
-        let (Some(kind), Some(country), Some(categories), Some(languages), Some(n)) =
-            (f.next(), f.next(), f.next(), f.next(), f.next())
-        else {
-            return Err(DbErr::Custom(format!("malformed facet group {g:?}")));
-        };
-        groups.push(Group {
-            kind: kind.to_string(),
-            country: (!country.is_empty()).then(|| country.to_string()),
-            categories: categories.to_string(),
-            languages: languages.to_string(),
-            n: n.parse()
-                .map_err(|_| DbErr::Custom(format!("malformed count in {g:?}")))?,
-        });
-    }
-    Ok(count_facets(&groups))
-}
-
 async fn query_as<T: FromQueryResult>(
     db: &impl ConnectionTrait,
     sql: Sql,
@@ -578,40 +536,17 @@ async fn query_as<T: FromQueryResult>(
 
 /// Runs a search.
 ///
-/// Without a point and without the filters that need the record (open now, free, age), the
-/// database does everything: one query orders and cuts the page, one counts the result grouped
-/// by (kind, country, categories, languages), from which the total and the facets are summed.
-/// Otherwise the candidates that SQL selects are read (narrow columns, and the record only
+/// Without a point and without the filters that need the record (open now, free, age), one
+/// statement reads every match once, as one value ([`keys_pass`]), from which the total, the
+/// facets and the page are taken here. Otherwise the candidates that SQL selects are read (narrow columns, and the record only
 /// when a filter needs it), checked in Rust (exact distance, schedules…), counted, sorted
 /// and cut.
 pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<SearchResult, DbErr> {
-    let backend = db.get_database_backend();
     let per_page = p.per_page;
     let offset = p.page.saturating_sub(1).saturating_mul(per_page);
     let (page, total, facets): (Vec<(Uuid, Option<f64>)>, u64, Facets) =
-        if p.point.is_none() && !p.needs_record() && backend != DatabaseBackend::Postgres {
+        if p.point.is_none() && !p.needs_record() {
             keys_pass(db, p, offset, per_page).await?
-        } else if p.point.is_none() && !p.needs_record() {
-            let (mut sql, score) = from_where(p, backend);
-            // Without text every score is 0: ordering by it would only defeat the index on
-            // `updated`.
-            let by_score = if p.terms.is_empty() {
-                ""
-            } else {
-                "search_score DESC, "
-            };
-            sql.text = format!(
-                "SELECT e.id, {score} AS search_score{} \
-                 ORDER BY {by_score}e.updated DESC, e.id DESC LIMIT {per_page} OFFSET {offset}",
-                sql.text
-            );
-            let ids: Vec<PageRow> = query_as(db, sql).await?;
-            let (total, facets) = count_groups(db, p).await?;
-            (
-                ids.into_iter().map(|r| (r.id, None)).collect(),
-                total,
-                facets,
-            )
         } else {
             candidates(db, p, offset, per_page).await?
         };
@@ -638,17 +573,47 @@ pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<Searc
     })
 }
 
-/// The SQL of SQLite's one-pass search: one statement, one row, whose `rows` value holds every
-/// match as `score`, then the `packed` value of `search_keys` (see
-/// migration `m20261129_000020_search_keys`), unit-separated, records separated by the record
-/// separator.
-pub fn keys_pass_sql(p: &SearchParams) -> Sql {
+/// The SQL of the one-pass search: one statement, one row, whose `rows` value holds every
+/// match as its score, its id in hex, `updated`, kind, country, categories and languages
+/// (unit-separated; records separated by the record separator). On SQLite all but the score
+/// are the `packed` value of `search_keys` (migration `m20261129_000020_search_keys`); on
+/// PostgreSQL they are built from `entries`.
+pub fn keys_pass_sql(p: &SearchParams, backend: DatabaseBackend) -> Sql {
+    if backend == DatabaseBackend::Postgres {
+        let (mut sql, score) = from_where(p, backend);
+        let score = if p.terms.is_empty() {
+            "0".to_string()
+        } else {
+            format!("CAST({score} AS INTEGER)")
+        };
+        // `updated` in UTC with a fixed width, so that it orders as text; the id as `hex`
+        // prints it on SQLite.
+        sql.text = format!(
+            "SELECT string_agg(({score})::text || chr(31) || upper(replace(e.id::text, '-', '')) \
+             || chr(31) || to_char(e.updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') \
+             || chr(31) || e.kind || chr(31) || coalesce(e.country, '') || chr(31) \
+             || e.categories || chr(31) || e.languages, chr(30)) AS rows{}",
+            sql.text
+        );
+        return sql;
+    }
     let mut sql = Sql::new(DatabaseBackend::Sqlite);
-    let score = if p.terms.is_empty() {
-        "0".to_string()
-    } else {
-        sqlite::name_score(&mut sql, &p.terms, "k.sid")
-    };
+    // Each word's name matches, as one value each (see `keys_pass`).
+    let names: String = p
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let m = sql.bind(format!(
+                "{{name}} : {}",
+                sqlite::match_expression(std::slice::from_ref(t))
+            ));
+            format!(
+                ", (SELECT group_concat(rowid) FROM entries_fts WHERE entries_fts MATCH {m}) \
+                 AS name{i}"
+            )
+        })
+        .collect();
     let mut from = if p.terms.is_empty() {
         " FROM search_keys k".to_string()
     } else {
@@ -672,15 +637,13 @@ pub fn keys_pass_sql(p: &SearchParams) -> Sql {
     if p.terms.is_empty() {
         from.push_str(" WHERE 1 = 1");
     }
-    sql.text = format!(
-        "SELECT group_concat({score} || char(31) || k.packed, char(30)) AS rows{from}"
-    );
+    sql.text = format!("SELECT group_concat(k.packed, char(30)) AS rows{names}{from}");
     state_filters(p, &mut sql, &StateColumns::KEYS);
-    entry_filters(p, &mut sql);
+    entry_filters(p, &mut sql, "k");
     sql
 }
 
-/// SQLite, without a point or a filter on the record: reads every match ONCE, as one value
+/// Without a point or a filter on the record: reads every match ONCE, as one value
 /// (see [`keys_pass_sql`]), then counts, ranks and cuts the page here. A broad query matches
 /// tens of thousands of entries; a second pass over them (to count apart from ranking) cost as
 /// much as the first, and rows handed over one at a time cost more than both.
@@ -690,7 +653,8 @@ async fn keys_pass(
     offset: u64,
     per_page: u64,
 ) -> Result<(Vec<(Uuid, Option<f64>)>, u64, Facets), DbErr> {
-    let sql = keys_pass_sql(p);
+    let backend = db.get_database_backend();
+    let sql = keys_pass_sql(p, backend);
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             sql.backend,
@@ -698,23 +662,47 @@ async fn keys_pass(
             sql.values,
         ))
         .await?;
-    let text: Option<String> = match row {
-        Some(r) => r.try_get("", "rows")?,
-        None => None,
+    let (text, names) = match row {
+        Some(r) => {
+            let mut names = Vec::new();
+            if backend != DatabaseBackend::Postgres {
+                for i in 0..p.terms.len() {
+                    let n: Option<String> = r.try_get("", &format!("name{i}"))?;
+                    names.push(n.unwrap_or_default());
+                }
+            }
+            (r.try_get::<Option<String>>("", "rows")?, names)
+        }
+        None => (None, Vec::new()),
     };
     let text = text.unwrap_or_default();
+    let malformed = |r: &str| DbErr::Custom(format!("malformed search row {r:?}"));
+    // SQLite: how many words each match has in its name, from the words' name matches.
+    let mut in_name: HashMap<i64, i64> = HashMap::new();
+    for list in &names {
+        for sid in list.split(',').filter(|s| !s.is_empty()) {
+            *in_name
+                .entry(sid.parse().map_err(|_| malformed(sid))?)
+                .or_default() += 1;
+        }
+    }
     // (score, updated, id in hex) of each match, and the matches per facet group.
     let mut matches: Vec<(i64, &str, &str)> = Vec::new();
     let mut groups: HashMap<&str, i64> = HashMap::new();
-    let malformed = |r: &str| DbErr::Custom(format!("malformed search row {r:?}"));
     for record in text.split(RECORD).filter(|r| !r.is_empty()) {
         let mut f = record.splitn(4, UNIT);
-        let (Some(score), Some(id), Some(updated), Some(group)) =
+        let (Some(first), Some(id), Some(updated), Some(group)) =
             (f.next(), f.next(), f.next(), f.next())
         else {
             return Err(malformed(record));
         };
-        let score: i64 = score.parse().map_err(|_| malformed(record))?;
+        // PostgreSQL: the score; SQLite: the FTS rowid.
+        let first: i64 = first.parse().map_err(|_| malformed(record))?;
+        let score = if backend == DatabaseBackend::Postgres {
+            first
+        } else {
+            in_name.get(&first).copied().unwrap_or(0)
+        };
         matches.push((score, updated, id));
         *groups.entry(group).or_default() += 1;
     }
@@ -759,10 +747,6 @@ async fn keys_pass(
     Ok((page, total, facets))
 }
 
-#[derive(Debug, FromQueryResult)]
-struct PageRow {
-    id: Uuid,
-}
 
 /// The search with a point or a filter on the record: every candidate SQL selects is checked
 /// here. Returns the page (ids and distances), the total and the facets.

@@ -2,8 +2,7 @@
 //!
 //! The database is copied with `VACUUM INTO`, which reads one transaction's snapshot (the
 //! server keeps writing meanwhile; WAL mode lets both go on), then checked with
-//! `PRAGMA integrity_check`. Uploaded files (the `media` folder beside the database file, when
-//! there is one) are copied after the database, so every file the copied database names is
+//! `PRAGMA integrity_check`. Uploaded files (`media.dir`, when it exists) are copied after the database, so every file the copied database names is
 //! there. The target directory must not exist: a backup never overwrites anything.
 //!
 //! PostgreSQL is backed up with its own tools (`pg_dump`/`pg_restore`, see
@@ -48,10 +47,9 @@ pub fn sqlite_file(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
-/// Uploaded files: the `media` folder beside the database file.
+/// Uploaded files: `media.dir` (by default `data/media`, beside the default database file).
 pub fn media_dir(config: &Config) -> Option<PathBuf> {
-    let db = sqlite_file(&config.database.url)?;
-    Some(db.parent().unwrap_or(Path::new(".")).join("media"))
+    Some(config.media.dir.clone())
 }
 
 /// The explanation printed for a PostgreSQL instance.

@@ -2,7 +2,7 @@
 //! and instance health report (JSON and the admin page), backups and their restore (SQLite
 //! with `passerelle backup`, PostgreSQL with pg_dump/pg_restore), and secrets kept out of the
 //! logs of a whole flow.
-use std::{path::Path, process::Stdio, time::Duration};
+use std::{process::Stdio, time::Duration};
 
 use passerelle::{
     accounts::{self, Role},
@@ -280,7 +280,18 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> String {
 
 /// Run `passerelle <args>` against `db_url` (and `domain`); (exit code, stdout, stderr).
 async fn command(db_url: &str, domain: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    command_with(db_url, domain, args, &[]).await
+}
+
+/// [`command`] with more environment variables.
+async fn command_with(
+    db_url: &str,
+    domain: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, String) {
     let mut cmd = tokio::process::Command::new(BIN);
+    cmd.envs(env.iter().copied());
     for (k, _) in std::env::vars() {
         if k.starts_with("PASSERELLE") || k == "DATABASE_URL" || k == "RUST_LOG" {
             cmd.env_remove(k);
@@ -399,16 +410,11 @@ async fn start_restored(backend: Backend, db: TestDb, original: &TestApp) -> Tes
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_backup_while_serving_and_restore() {
     let (a, _b, ta) = filled(Backend::Sqlite).await;
-    let data_dir = Path::new(
-        passerelle::backup::sqlite_file(&a.db.url)
-            .unwrap()
-            .parent()
-            .unwrap(),
-    )
-    .to_path_buf();
-    // Uploaded files beside the database.
-    std::fs::create_dir_all(data_dir.join("media/logos")).unwrap();
-    std::fs::write(data_dir.join("media/logos/alpha.png"), b"\x89PNG fake logo").unwrap();
+    // Uploaded files in `media.dir`, away from the database (the default puts them beside it).
+    let uploads = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(uploads.path().join("logos")).unwrap();
+    std::fs::write(uploads.path().join("logos/alpha.png"), b"\x89PNG fake logo").unwrap();
+    let media_env = [("PASSERELLE__MEDIA__DIR", uploads.path().to_str().unwrap())];
     let before = snapshot(&a).await;
 
     // Writes go on while the backup runs.
@@ -433,8 +439,13 @@ async fn sqlite_backup_while_serving_and_restore() {
     };
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("backup-1");
-    let (code, stdout, stderr) =
-        command(&a.db.url, &a.domain, &["backup", target.to_str().unwrap()]).await;
+    let (code, stdout, stderr) = command_with(
+        &a.db.url,
+        &a.domain,
+        &["backup", target.to_str().unwrap()],
+        &media_env,
+    )
+    .await;
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("1 media file(s)"), "{stdout}");
     writer.await.unwrap();

@@ -287,7 +287,11 @@ fn state_filters(p: &SearchParams, sql: &mut Sql, c: &StateColumns) {
         if let Some(t) = p.to {
             conds.push(format!("{} <= {}", c.starts, sql.bind(t)));
         }
-        sql.push(&format!(" AND ({} OR ({}))", c.not_event, conds.join(" AND ")));
+        sql.push(&format!(
+            " AND ({} OR ({}))",
+            c.not_event,
+            conds.join(" AND ")
+        ));
     }
 }
 
@@ -625,11 +629,7 @@ pub fn keys_pass_sql(p: &SearchParams, backend: DatabaseBackend) -> Sql {
     };
     if has_entry_filters(p) {
         // The filters on other columns read `entries_search` too (as `e`).
-        from = from.replacen(
-            " WHERE",
-            " JOIN entries_search e ON e.sid = k.sid WHERE",
-            1,
-        );
+        from = from.replacen(" WHERE", " JOIN entries_search e ON e.sid = k.sid WHERE", 1);
         if p.terms.is_empty() {
             from.push_str(" JOIN entries_search e ON e.sid = k.sid");
         }
@@ -726,7 +726,9 @@ async fn keys_pass(
     // Best score first, then the most recently updated, then the highest id (as the SQL of the
     // other paths orders). Only the rows up to the end of the page are sorted.
     let order = |a: &(i64, &str, &str), b: &(i64, &str, &str)| {
-        b.0.cmp(&a.0).then_with(|| b.1.cmp(a.1)).then_with(|| b.2.cmp(a.2))
+        b.0.cmp(&a.0)
+            .then_with(|| b.1.cmp(a.1))
+            .then_with(|| b.2.cmp(a.2))
     };
     let start = usize::try_from(offset).unwrap_or(usize::MAX);
     let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX));
@@ -746,7 +748,6 @@ async fn keys_pass(
         .collect::<Result<_, _>>()?;
     Ok((page, total, facets))
 }
-
 
 /// The search with a point or a filter on the record: every candidate SQL selects is checked
 /// here. Returns the page (ids and distances), the total and the facets.

@@ -23,7 +23,10 @@ pub fn name_score(sql: &mut Sql, terms: &[String], sid: &str) -> String {
     let parts: Vec<String> = terms
         .iter()
         .map(|t| {
-            let m = sql.bind(format!("{{name}} : {}", match_expression(std::slice::from_ref(t))));
+            let m = sql.bind(format!(
+                "{{name}} : {}",
+                match_expression(std::slice::from_ref(t))
+            ));
             format!("({sid} IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {m}))")
         })
         .collect();

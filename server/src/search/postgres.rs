@@ -25,12 +25,18 @@ pub const STEMMED_CONFIGS: &[&str] = &[
 /// filters on `e`.
 pub fn text_match(sql: &mut Sql, terms: &[String]) -> String {
     let (query, names) = tsqueries(sql, terms);
-    sql.push(&format!(
-        " FROM entries e, (SELECT {query} AS query) q WHERE e.search_vector @@ q.query"
-    ));
-    let score: Vec<String> = names
+    // Every tsquery once per statement, in `q`: written in the score, they would be built
+    // again for every row.
+    let columns: String = names
         .iter()
-        .map(|n| format!("(e.search_vector @@ {n})::int"))
+        .enumerate()
+        .map(|(i, n)| format!(", {n} AS name{i}"))
+        .collect();
+    sql.push(&format!(
+        " FROM entries e, (SELECT {query} AS query{columns}) q WHERE e.search_vector @@ q.query"
+    ));
+    let score: Vec<String> = (0..names.len())
+        .map(|i| format!("(e.search_vector @@ q.name{i})::int"))
         .collect();
     format!("CAST(({}) AS DOUBLE PRECISION)", score.join(" + "))
 }

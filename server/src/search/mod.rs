@@ -608,10 +608,7 @@ pub fn keys_pass_sql(p: &SearchParams, backend: DatabaseBackend) -> Sql {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let m = sql.bind(format!(
-                "{{name}} : {}",
-                sqlite::match_expression(std::slice::from_ref(t))
-            ));
+            let m = sql.bind(sqlite::name_match_expression(t));
             format!(
                 ", (SELECT group_concat(rowid) FROM entries_fts WHERE entries_fts MATCH {m}) \
                  AS name{i}"

@@ -14,6 +14,14 @@ pub fn match_expression(terms: &[String]) -> String {
         .join(" ")
 }
 
+/// The FTS5 match expression of one word in the name column only (`{name} : "word"*`).
+pub fn name_match_expression(term: &str) -> String {
+    format!(
+        "{{name}} : {}",
+        match_expression(std::slice::from_ref(&term.to_string()))
+    )
+}
+
 /// The score of a match (higher is better): how many of the words are in the entry's name, in
 /// any language. `sid` is the column holding the entry's FTS rowid (`e.sid`, `k.sid`). Each
 /// word's name matches are one FTS5 query, which SQLite runs once per statement (a constant
@@ -23,10 +31,7 @@ pub fn name_score(sql: &mut Sql, terms: &[String], sid: &str) -> String {
     let parts: Vec<String> = terms
         .iter()
         .map(|t| {
-            let m = sql.bind(format!(
-                "{{name}} : {}",
-                match_expression(std::slice::from_ref(t))
-            ));
+            let m = sql.bind(name_match_expression(t));
             format!("({sid} IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {m}))")
         })
         .collect();

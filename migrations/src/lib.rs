@@ -15,6 +15,8 @@ mod m20261128_000010_buddy_requests;
 mod m20261128_000011_user_disabled;
 mod m20261129_000001_inbox_claims;
 mod m20261129_000020_search_keys;
+mod m20261129_000030_search_changes;
+mod m20261129_000031_search_names;
 
 pub struct Migrator;
 
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_user_disabled::Migration),
             Box::new(m20261129_000001_inbox_claims::Migration),
             Box::new(m20261129_000020_search_keys::Migration),
+            Box::new(m20261129_000030_search_changes::Migration),
+            Box::new(m20261129_000031_search_names::Migration),
         ]
     }
 }

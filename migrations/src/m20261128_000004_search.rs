@@ -122,6 +122,31 @@ const ACCENTED: &[(char, char)] = &[
     ('Ý', 'Y'),
 ];
 
+/// The trigger function that computes `search_vector` (migration
+/// `m20261129_000031_search_names` replaces it; its `down` restores this one).
+pub(crate) fn search_vector_function() -> &'static str {
+    "CREATE OR REPLACE FUNCTION passerelle_entry_search_vector() RETURNS trigger \
+         LANGUAGE plpgsql AS $$ \
+         DECLARE doc jsonb; v tsvector := ''::tsvector; r record; \
+         BEGIN \
+           doc := NEW.data::jsonb; \
+           FOR r IN \
+             SELECT 'A' AS w, t.key, t.value FROM jsonb_each_text(CASE WHEN \
+               jsonb_typeof(doc->'name') = 'object' THEN doc->'name' ELSE '{}'::jsonb END) t \
+             UNION ALL \
+             SELECT 'B' AS w, t.key, t.value FROM jsonb_each_text(CASE WHEN \
+               jsonb_typeof(doc->'description') = 'object' THEN doc->'description' \
+               ELSE '{}'::jsonb END) t \
+           LOOP \
+             v := v || setweight(to_tsvector('simple', unaccent(r.value)) \
+                  || to_tsvector(passerelle_search_config(r.key), unaccent(r.value)), \
+                  r.w::\"char\"); \
+           END LOOP; \
+           NEW.search_vector := v; \
+           RETURN NEW; \
+         END $$"
+}
+
 fn postgres_up() -> Vec<String> {
     vec![
         // `unaccent` ships with PostgreSQL (contrib); where it cannot be installed, a plain
@@ -143,27 +168,7 @@ fn postgres_up() -> Vec<String> {
            WHEN 'nl' THEN 'dutch' WHEN 'ar' THEN 'arabic' WHEN 'ru' THEN 'russian' \
            WHEN 'tr' THEN 'turkish' ELSE 'simple' END)::regconfig $$"
             .to_string(),
-        "CREATE OR REPLACE FUNCTION passerelle_entry_search_vector() RETURNS trigger \
-         LANGUAGE plpgsql AS $$ \
-         DECLARE doc jsonb; v tsvector := ''::tsvector; r record; \
-         BEGIN \
-           doc := NEW.data::jsonb; \
-           FOR r IN \
-             SELECT 'A' AS w, t.key, t.value FROM jsonb_each_text(CASE WHEN \
-               jsonb_typeof(doc->'name') = 'object' THEN doc->'name' ELSE '{}'::jsonb END) t \
-             UNION ALL \
-             SELECT 'B' AS w, t.key, t.value FROM jsonb_each_text(CASE WHEN \
-               jsonb_typeof(doc->'description') = 'object' THEN doc->'description' \
-               ELSE '{}'::jsonb END) t \
-           LOOP \
-             v := v || setweight(to_tsvector('simple', unaccent(r.value)) \
-                  || to_tsvector(passerelle_search_config(r.key), unaccent(r.value)), \
-                  r.w::\"char\"); \
-           END LOOP; \
-           NEW.search_vector := v; \
-           RETURN NEW; \
-         END $$"
-            .to_string(),
+        search_vector_function().to_string(),
         "CREATE TRIGGER entries_search_vector BEFORE INSERT OR UPDATE OF data ON entries \
          FOR EACH ROW EXECUTE FUNCTION passerelle_entry_search_vector()"
             .to_string(),

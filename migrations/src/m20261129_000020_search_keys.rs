@@ -54,7 +54,7 @@ fn values(r: &str) -> String {
 const COLUMNS: &str =
     "sid, gone, dormant, starts, ends, updated, kind, country, categories, languages, packed";
 
-fn sqlite_up() -> Vec<String> {
+pub(crate) fn sqlite_up() -> Vec<String> {
     vec![
         "CREATE TABLE search_keys (sid INTEGER PRIMARY KEY, gone INTEGER NOT NULL, \
          dormant INTEGER NOT NULL, starts TEXT, ends TEXT, updated TEXT NOT NULL, \

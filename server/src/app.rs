@@ -44,6 +44,8 @@ pub struct AppInner {
     pub follow_limiter: crate::moderation::ratelimit::Limiter,
     /// `http.trusted_proxies`, parsed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// SQLite: the search keys of every entry, in memory ([`crate::search::cache`]).
+    pub search_cache: crate::search::KeyCache,
 }
 
 impl AppInner {
@@ -116,6 +118,7 @@ impl AppState {
             .map_err(|e| anyhow::anyhow!("http.trusted_proxies: {e}"))?;
         Ok(AppState(Arc::new(AppInner {
             trusted_proxies,
+            search_cache: crate::search::KeyCache::new(),
             db,
             config,
             urls,

@@ -404,3 +404,51 @@ both_dbs! {
         db.close().await.ok();
     }
 }
+
+both_dbs! {
+    /// Deliveries are retried and arrive in any order: an Update older than the version stored
+    /// (by its `updated`) changes nothing, a newer one replaces it, the same version again is
+    /// accepted; each answers 202.
+    async fn an_older_update_arriving_late_changes_nothing(backend: Backend) {
+        let (app, fake, _) = setup(backend).await;
+        let alice = fake.actor("alice");
+        insert_following(&app, &alice, "accepted").await;
+        let db = &app.state.db;
+        let id = fake.new_id("events");
+        let version = |name: &str, updated: &str| {
+            let mut o = event_object(&id, &alice, name, "<p>Droit</p>");
+            o["updated"] = json!(updated);
+            o
+        };
+        let stored_name = || async {
+            let e = entry::Entity::find()
+                .filter(entry::Column::ApId.eq(&id))
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap();
+            let data: Value = serde_json::from_str(&e.data).unwrap();
+            (data["name"].as_object().unwrap().values().next().unwrap().as_str().unwrap().to_string(), e.updated)
+        };
+        let create = wrap(&fake, "Create", &alice, version("Version 1", "2026-10-01T10:00:00Z"));
+        assert_status("create", 202, &deliver(&app, "/inbox", &alice, &create).await);
+        // Version 3 arrives before version 2.
+        let v3 = wrap(&fake, "Update", &alice, version("Version 3", "2026-10-03T10:00:00Z"));
+        assert_status("v3", 202, &deliver(&app, "/inbox", &alice, &v3).await);
+        let v2 = wrap(&fake, "Update", &alice, version("Version 2", "2026-10-02T10:00:00Z"));
+        assert_status("v2, late", 202, &deliver(&app, "/inbox", &alice, &v2).await);
+        let (name, updated) = stored_name().await;
+        assert_eq!(name, "Version 3");
+        assert_eq!(updated, "2026-10-03T10:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        // The same version, delivered again under another activity id (an Announce of it, a
+        // retry): accepted, nothing changes.
+        let again = wrap(&fake, "Update", &alice, version("Version 3", "2026-10-03T10:00:00Z"));
+        assert_status("v3 again", 202, &deliver(&app, "/inbox", &alice, &again).await);
+        assert_eq!(stored_name().await.0, "Version 3");
+        // A newer one replaces it.
+        let v4 = wrap(&fake, "Update", &alice, version("Version 4", "2026-10-04T10:00:00Z"));
+        assert_status("v4", 202, &deliver(&app, "/inbox", &alice, &v4).await);
+        assert_eq!(stored_name().await.0, "Version 4");
+        assert_eq!(remote_entries(&app).await.len(), 1);
+    }
+}

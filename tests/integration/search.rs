@@ -485,6 +485,7 @@ both_dbs! {
     async fn open_now_across_time_zones(backend: Backend) {
         let f = fixture(backend).await;
         let db = &f.app.state.db;
+        let cache = &f.app.state.search_cache;
         let open_at = |y, m, d, h, min| {
             let mut p = SearchParams::new(Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap());
             p.open_now = true;
@@ -496,25 +497,25 @@ both_dbs! {
         };
         // housing: Mon–Fri 09:00–17:00 Europe/Paris; health: the same hours in New York.
         // Wednesday 25 March 2026: Paris is UTC+1 (winter), New York UTC-4 (summer since 8 March).
-        let r = search::search(db, &open_at(2026, 3, 25, 8, 30)).await.unwrap(); // 09:30 / 04:30
+        let r = search::search(db, cache, &open_at(2026, 3, 25, 8, 30)).await.unwrap(); // 09:30 / 04:30
         assert_eq!(names(r), set(&["housing"]));
-        let r = search::search(db, &open_at(2026, 3, 25, 15, 30)).await.unwrap(); // 16:30 / 11:30
+        let r = search::search(db, cache, &open_at(2026, 3, 25, 15, 30)).await.unwrap(); // 16:30 / 11:30
         assert_eq!(names(r), set(&["housing", "health"]));
         // Monday 30 March, after Paris moved to UTC+2: 15:30 UTC is 17:30 in Paris, closed.
-        let r = search::search(db, &open_at(2026, 3, 30, 15, 30)).await.unwrap(); // 17:30 / 11:30
+        let r = search::search(db, cache, &open_at(2026, 3, 30, 15, 30)).await.unwrap(); // 17:30 / 11:30
         assert_eq!(names(r), set(&["health"]));
-        let r = search::search(db, &open_at(2026, 3, 30, 7, 30)).await.unwrap(); // 09:30 / 03:30
+        let r = search::search(db, cache, &open_at(2026, 3, 30, 7, 30)).await.unwrap(); // 09:30 / 03:30
         assert_eq!(names(r), set(&["housing"]));
         // Saturday: nothing open.
-        let r = search::search(db, &open_at(2026, 3, 28, 12, 0)).await.unwrap();
+        let r = search::search(db, cache, &open_at(2026, 3, 28, 12, 0)).await.unwrap();
         assert_eq!(r.total, 0);
         // An event in progress is open now.
-        let r = search::search(db, &open_at(2030, 6, 1, 12, 30)).await.unwrap();
+        let r = search::search(db, cache, &open_at(2030, 6, 1, 12, 30)).await.unwrap();
         assert_eq!(names(r), set(&["workshop"]));
         // Open now combines with the text; over HTTP the parameter is accepted.
         let mut p = open_at(2026, 3, 25, 15, 30);
         p.terms = vec!["sante".into()];
-        assert_eq!(names(search::search(db, &p).await.unwrap()), set(&["health"]));
+        assert_eq!(names(search::search(db, cache, &p).await.unwrap()), set(&["health"]));
         let (status, _) = f.get("/api/v1/search?open_now=true").await;
         assert_eq!(status, StatusCode::OK);
     }
@@ -675,20 +676,25 @@ both_dbs! {
         Migrator::down(&db, Some(since_search_index)).await.unwrap();
         Migrator::up(&db, None).await.unwrap();
 
-        let found = |q: &'static str, category: Option<&'static str>| {
-            let db = &db;
-            async move {
-                let mut p = SearchParams::new(Utc::now());
-                p.terms = search::query::terms(q);
-                p.categories = category.map(|c| vec![c.to_string()]);
-                let r = search::search(db, &p).await.unwrap();
-                assert_eq!(r.total as usize, r.hits.len());
-                r.hits.iter().map(|h| h.row.id).collect::<Vec<_>>()
-            }
-        };
-        assert_eq!(found("asile", None).await, vec![id]);
-        assert_eq!(found("юридична", Some("legal.asylum")).await, vec![id]);
-        assert_eq!(found("asile", Some("health")).await, Vec::<Uuid>::new());
+        // The process's in-memory search keys (SQLite), kept across the writes below; a
+        // process started after the migrations read them afresh.
+        let mut cache = search::KeyCache::new();
+        async fn found(
+            db: &sea_orm::DatabaseConnection,
+            cache: &search::KeyCache,
+            q: &str,
+            category: Option<&str>,
+        ) -> Vec<Uuid> {
+            let mut p = SearchParams::new(Utc::now());
+            p.terms = search::query::terms(q);
+            p.categories = category.map(|c| vec![c.to_string()]);
+            let r = search::search(db, cache, &p).await.unwrap();
+            assert_eq!(r.total as usize, r.hits.len());
+            r.hits.iter().map(|h| h.row.id).collect()
+        }
+        assert_eq!(found(&db, &cache, "asile", None).await, vec![id]);
+        assert_eq!(found(&db, &cache, "юридична", Some("legal.asylum")).await, vec![id]);
+        assert_eq!(found(&db, &cache, "asile", Some("health")).await, Vec::<Uuid>::new());
 
         // New text replaces the old in the index.
         let row = store::get(&db, id).await.unwrap().unwrap();
@@ -699,28 +705,29 @@ both_dbs! {
             );
         }
         store::update(&db, row, &changed, Utc::now()).await.unwrap();
-        assert_eq!(found("asile", None).await, Vec::<Uuid>::new());
-        assert_eq!(found("logement", None).await, vec![id]);
+        assert_eq!(found(&db, &cache, "asile", None).await, Vec::<Uuid>::new());
+        assert_eq!(found(&db, &cache, "logement", None).await, vec![id]);
 
         // Moderation state and deletion reach the index.
         let row = store::get(&db, id).await.unwrap().unwrap();
         let mut a: entry::ActiveModel = row.into();
         a.moderation_state = Set(store::REMOVED.to_string());
         a.update(&db).await.unwrap();
-        assert_eq!(found("logement", None).await, Vec::<Uuid>::new());
+        assert_eq!(found(&db, &cache, "logement", None).await, Vec::<Uuid>::new());
         let row = store::get(&db, id).await.unwrap().unwrap();
         let mut a: entry::ActiveModel = row.into();
         a.moderation_state = Set(store::VISIBLE.to_string());
         a.update(&db).await.unwrap();
-        assert_eq!(found("logement", None).await, vec![id]);
+        assert_eq!(found(&db, &cache, "logement", None).await, vec![id]);
 
         // Down to migration 5 and up again: the index is rebuilt from the entries.
         Migrator::down(&db, Some(since_search_index)).await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        assert_eq!(found("logement", None).await, vec![id]);
+        cache = search::KeyCache::new();
+        assert_eq!(found(&db, &cache, "logement", None).await, vec![id]);
 
         entry::Entity::delete_by_id(id).exec(&db).await.unwrap();
-        assert_eq!(found("logement", None).await, Vec::<Uuid>::new());
+        assert_eq!(found(&db, &cache, "logement", None).await, Vec::<Uuid>::new());
         if backend == Backend::Sqlite {
             use sea_orm::ConnectionTrait;
             let rows = db
@@ -734,6 +741,121 @@ both_dbs! {
             assert_eq!(n, 0, "the index keeps rows of deleted entries");
         }
         db.close().await.unwrap();
+        drop(test_db);
+    }
+}
+
+both_dbs! {
+    /// The search keys a process keeps in memory (SQLite: `search::cache`) follow the writes of
+    /// another process on the same database: a new entry, a change of category and country, a
+    /// removal by moderation, a status, a deletion. (Two connection pools on one database file
+    /// are two processes as far as the database is concerned; on PostgreSQL the search reads
+    /// the tables themselves, and the same answers are expected.)
+    async fn search_keys_follow_another_process(backend: Backend) {
+        use passerelle_migrations::{Migrator, MigratorTrait};
+        let test_db = TestDb::new(backend).await;
+        let writer = sea_orm::Database::connect(&test_db.url).await.unwrap();
+        Migrator::up(&writer, None).await.unwrap();
+        let reader = sea_orm::Database::connect(&test_db.url).await.unwrap();
+        let cache = search::KeyCache::new();
+        let search = |q: &'static str, filters: &'static [(&'static str, &'static str)]| {
+            let (reader, cache) = (&reader, &cache);
+            async move {
+                let mut params: BTreeMap<String, String> =
+                    filters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                if !q.is_empty() {
+                    params.insert("q".into(), q.into());
+                }
+                let p = search::query::parse(&params, None, Utc::now()).unwrap();
+                search::search(reader, cache, &p).await.unwrap()
+            }
+        };
+        let ids = |r: &search::SearchResult| r.hits.iter().map(|h| h.row.id).collect::<Vec<_>>();
+        assert_eq!(search("asile", &[]).await.total, 0);
+
+        let body = service(
+            json!({"fr": "Permanence juridique"}),
+            json!({"fr": "Conseils sur le droit d'asile."}),
+            json!({"categories": ["legal.asylum"], "languages": ["fr", "uk"],
+                   "locations": [place("Lille", "FR", 50.63, 3.06)]}),
+        );
+        let entry = validate::validate(Kind::Service, &body, &Context { default_language: "fr" })
+            .unwrap();
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        let origin = Origin {
+            id,
+            ap_id: "https://here.example/services/1".into(),
+            url: "https://here.example/s/1".into(),
+            organization_id: None,
+            remote_actor_id: None,
+            origin_domain: "here.example".into(),
+            local: true,
+            published: now,
+            updated: now,
+        };
+        store::insert(&writer, origin, &entry).await.unwrap();
+        let r = search("asile", &[]).await;
+        assert_eq!(ids(&r), vec![id]);
+        assert_eq!(r.facets.category, BTreeMap::from([("legal".to_string(), 1)]));
+        assert_eq!(r.facets.country, BTreeMap::from([("FR".to_string(), 1)]));
+        assert_eq!(
+            r.facets.language,
+            BTreeMap::from([("fr".to_string(), 1), ("uk".to_string(), 1)])
+        );
+        assert_eq!(search("", &[("locality", "lille")]).await.total, 1);
+        assert_eq!(search("", &[("lat", "50.63"), ("lon", "3.06"), ("radius_km", "5")]).await.total, 1);
+
+        // Another category, another country, another city.
+        let mut changed = entry.clone();
+        if let passerelle::directory::model::Entry::Service(s) = &mut changed {
+            s.categories = vec!["health".into()];
+            s.locations[0].locality = Some("Bruxelles".into());
+            s.locations[0].country = Some("BE".into());
+            s.locations[0].latitude = Some(50.85);
+            s.locations[0].longitude = Some(4.35);
+        }
+        let row = store::get(&writer, id).await.unwrap().unwrap();
+        store::update(&writer, row, &changed, Utc::now()).await.unwrap();
+        let r = search("asile", &[]).await;
+        assert_eq!(r.facets.category, BTreeMap::from([("health".to_string(), 1)]));
+        assert_eq!(r.facets.country, BTreeMap::from([("BE".to_string(), 1)]));
+        assert_eq!(search("asile", &[("category", "legal")]).await.total, 0);
+        assert_eq!(search("", &[("locality", "lille")]).await.total, 0);
+        assert_eq!(search("", &[("locality", "bruxelles")]).await.total, 1);
+        assert_eq!(search("", &[("lat", "50.63"), ("lon", "3.06"), ("radius_km", "5")]).await.total, 0);
+
+        // Removed by moderation, then shown again.
+        let set_state = |state: &'static str| {
+            let writer = &writer;
+            async move {
+                let row = store::get(writer, id).await.unwrap().unwrap();
+                let mut a: entry::ActiveModel = row.into();
+                a.moderation_state = Set(state.to_string());
+                a.update(writer).await.unwrap();
+            }
+        };
+        set_state(store::REMOVED).await;
+        assert_eq!(search("asile", &[]).await.total, 0);
+        assert_eq!(search("", &[]).await.total, 0);
+        set_state(store::VISIBLE).await;
+        assert_eq!(search("asile", &[]).await.total, 1);
+
+        // Inactive: hidden unless every status is asked for.
+        let row = store::get(&writer, id).await.unwrap().unwrap();
+        let mut a: entry::ActiveModel = row.into();
+        a.status = Set("inactive".to_string());
+        a.update(&writer).await.unwrap();
+        assert_eq!(search("asile", &[]).await.total, 0);
+        assert_eq!(search("asile", &[("status", "all")]).await.total, 1);
+        assert_eq!(search("asile", &[("status", "inactive")]).await.total, 1);
+
+        // Deleted.
+        entry::Entity::delete_by_id(id).exec(&writer).await.unwrap();
+        assert_eq!(search("asile", &[("status", "all")]).await.total, 0);
+        assert_eq!(search("", &[("status", "all")]).await.total, 0);
+        writer.close().await.unwrap();
+        reader.close().await.unwrap();
         drop(test_db);
     }
 }

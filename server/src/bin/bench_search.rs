@@ -61,6 +61,10 @@ struct Args {
     /// by later runs, so that measurements can be repeated without filling again).
     #[arg(long)]
     db: Option<std::path::PathBuf>,
+    /// PostgreSQL only: keep the database under this name on the server (created and filled
+    /// on the first run, reused as it is by later runs).
+    #[arg(long)]
+    pg_db: Option<String>,
 }
 
 /// City, country, latitude, longitude, time zone, postal code, region.
@@ -605,9 +609,9 @@ fn bare(backend: DatabaseBackend, p: &search::SearchParams) -> anyhow::Result<St
     let mut sql = Sql::new(backend);
     if !p.terms.is_empty() {
         // The text match ranked as the search ranks (words found in the name, then the most
-        // recently updated), cut to a page: on SQLite the FTS5 query joined to the small
-        // `search_keys` rows the search reads (for `updated`), on PostgreSQL the tsquery on
-        // `entries`. No filter, no count, no facet.
+        // recently updated), cut to a page: on SQLite the FTS5 query joined to the narrow
+        // `entries_search` rows (for `updated`), on PostgreSQL the tsquery on `entries`. No
+        // filter, no count, no facet.
         let limit = sql.bind(p.per_page as i64);
         match backend {
             DatabaseBackend::Postgres => {
@@ -623,7 +627,8 @@ fn bare(backend: DatabaseBackend, p: &search::SearchParams) -> anyhow::Result<St
                 let m = sql.bind(search::sqlite::match_expression(&p.terms));
                 sql.text = format!(
                     "SELECT k.sid, {score} AS search_score FROM entries_fts \
-                     JOIN search_keys k ON k.sid = entries_fts.rowid WHERE entries_fts MATCH {m} \
+                     JOIN entries_search k ON k.sid = entries_fts.rowid \
+                     WHERE entries_fts MATCH {m} \
                      ORDER BY search_score DESC, k.updated DESC LIMIT {limit}"
                 );
             }
@@ -652,11 +657,40 @@ fn bare(backend: DatabaseBackend, p: &search::SearchParams) -> anyhow::Result<St
     ))
 }
 
+/// The full-text match alone (every match, unranked, as one value), for text scenarios: the
+/// least any search with a total and facets must do.
+fn match_only(backend: DatabaseBackend, p: &search::SearchParams) -> Option<Statement> {
+    if p.terms.is_empty() {
+        return None;
+    }
+    let mut sql = Sql::new(backend);
+    match backend {
+        DatabaseBackend::Postgres => {
+            let (query, _) = search::postgres::tsqueries(&mut sql, &p.terms);
+            sql.text = format!(
+                "SELECT string_agg(e.id::text, ',') AS m FROM entries e, \
+                 (SELECT {query} AS query) q WHERE e.search_vector @@ q.query"
+            );
+        }
+        _ => {
+            let m = sql.bind(search::sqlite::match_expression(&p.terms));
+            sql.text = format!(
+                "SELECT group_concat(rowid) AS m FROM entries_fts WHERE entries_fts MATCH {m}"
+            );
+        }
+    }
+    Some(Statement::from_sql_and_values(
+        backend, sql.text, sql.values,
+    ))
+}
+
 struct Row {
     scenario: &'static str,
     matches: String,
     search: [f64; 3],
     bare: [f64; 3],
+    /// The match alone (text scenarios).
+    floor: Option<[f64; 3]>,
 }
 
 fn percentiles(mut v: Vec<Duration>) -> [f64; 3] {
@@ -670,6 +704,7 @@ fn percentiles(mut v: Vec<Duration>) -> [f64; 3] {
 
 async fn measure(
     db: &DatabaseConnection,
+    cache: &search::KeyCache,
     scenario: &'static str,
     queries: &[BTreeMap<String, String>],
     args: &Args,
@@ -682,16 +717,16 @@ async fn measure(
         .collect::<anyhow::Result<_>>()?;
     let mut totals = Vec::new();
     for p in &parsed {
-        totals.push(search::search(db, p).await?.total.to_string());
+        totals.push(search::search(db, cache, p).await?.total.to_string());
     }
-    let (mut s, mut b) = (Vec::new(), Vec::new());
+    let (mut s, mut b, mut m) = (Vec::new(), Vec::new(), Vec::new());
     // Interleaved, so that both see the same cache state and machine noise.
     for run in 0..args.warmup + args.runs {
         let k = run % queries.len();
         let t0 = Instant::now();
         // As the HTTP handler: parse the parameters, then search.
         let p = query::parse(&queries[k], None, now).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let r = search::search(db, &p).await?;
+        let r = search::search(db, cache, &p).await?;
         let ds = t0.elapsed();
         std::hint::black_box(r);
         let stmt = bare(backend, &parsed[k])?;
@@ -699,9 +734,18 @@ async fn measure(
         let rows = db.query_all_raw(stmt).await?;
         let db_ = t1.elapsed();
         std::hint::black_box(rows);
+        let dm = match match_only(backend, &parsed[k]) {
+            Some(stmt) => {
+                let t2 = Instant::now();
+                std::hint::black_box(db.query_all_raw(stmt).await?);
+                Some(t2.elapsed())
+            }
+            None => None,
+        };
         if run >= args.warmup {
             s.push(ds);
             b.push(db_);
+            m.extend(dm);
         }
     }
     Ok(Row {
@@ -709,6 +753,7 @@ async fn measure(
         matches: totals.join(" / "),
         search: percentiles(s),
         bare: percentiles(b),
+        floor: (!m.is_empty()).then(|| percentiles(m)),
     })
 }
 
@@ -876,10 +921,17 @@ async fn run(args: &Args, url: String) -> anyhow::Result<()> {
         ),
     ];
 
+    // The process's in-memory search keys (SQLite): the first search reads every entry.
+    let cache = search::KeyCache::new();
+    let t0 = Instant::now();
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        cache.refresh(&db).await?;
+    }
+    let load_time = t0.elapsed();
     let mut rows = Vec::new();
     for (name, queries) in &scenarios {
         eprintln!("measuring {name}…");
-        rows.push(measure(&db, name, queries, args).await?);
+        rows.push(measure(&db, &cache, name, queries, args).await?);
     }
     db.close().await?;
 
@@ -899,6 +951,15 @@ async fn run(args: &Args, url: String) -> anyhow::Result<()> {
         args.entries as f64 / fill_time.as_secs_f64().max(1e-9),
         args.batch
     );
+    if args.backend == Backend::Sqlite {
+        let (held, groups, bytes) = cache.size();
+        println!(
+            "- in-memory search keys: first read of every entry {:.1} ms; {held} entries, \
+             {groups} facet groups, {:.1} MB of slots",
+            load_time.as_secs_f64() * 1000.0,
+            bytes as f64 / 1e6
+        );
+    }
     println!(
         "- {} measured runs per scenario after {} warm-up runs, queries in turn; ms\n",
         args.runs, args.warmup
@@ -907,7 +968,7 @@ async fn run(args: &Args, url: String) -> anyhow::Result<()> {
         "| scenario | matches (total per query) | search p50 | p95 | p99 | bare p50 | p95 | p99 | search/bare p50 | p95 | p99 |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for r in rows {
+    for r in &rows {
         let ratio = |i: usize| r.search[i] / r.bare[i].max(1e-6);
         println!(
             "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1}× | {:.1}× | {:.1}× |",
@@ -919,6 +980,23 @@ async fn run(args: &Args, url: String) -> anyhow::Result<()> {
             r.bare[0],
             r.bare[1],
             r.bare[2],
+            ratio(0),
+            ratio(1),
+            ratio(2)
+        );
+    }
+    println!("\nThe full-text match alone (every match, unranked, one value), text scenarios:\n");
+    println!("| scenario | match p50 | p95 | p99 | search/match p50 | p95 | p99 |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        let Some(f) = r.floor else { continue };
+        let ratio = |i: usize| r.search[i] / f[i].max(1e-6);
+        println!(
+            "| {} | {:.2} | {:.2} | {:.2} | {:.1}× | {:.1}× | {:.1}× |",
+            r.scenario,
+            f[0],
+            f[1],
+            f[2],
             ratio(0),
             ratio(1),
             ratio(2)
@@ -936,6 +1014,33 @@ async fn main() -> anyhow::Result<()> {
         }
         let url = format!("sqlite://{}?mode=rwc", path.display());
         return run(&args, url).await;
+    }
+    if let Some(name) = &args.pg_db {
+        if args.backend != Backend::Postgres {
+            bail!("--pg-db is for PostgreSQL only");
+        }
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            bail!("--pg-db: letters, digits and _ only");
+        }
+        let admin = std::env::var("PASSERELLE_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let conn = sea_orm::Database::connect(&admin).await?;
+        let exists = conn
+            .query_one_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT 1 AS one FROM pg_database WHERE datname = $1",
+                [name.clone().into()],
+            ))
+            .await?
+            .is_some();
+        if !exists {
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+        }
+        conn.close().await?;
+        let mut url = url::Url::parse(&admin)?;
+        url.set_path(name);
+        return run(&args, url.to_string()).await;
     }
     let (url, fresh) = create(args.backend).await?;
     let result = run(&args, url).await;

@@ -233,9 +233,14 @@ async fn ingest_entry(
             }
             // The moderation state is kept: a removed entry stores the new content but stays
             // removed until a moderator restores it.
-            // A deleted entry comes back only with something newer than what was deleted (a
-            // withdrawn entry, see `follows::withdraw_unfollowed`, kept its origin's time).
-            if row.deleted_at.is_some() && row.updated > updated {
+            // A version older than the one stored changes nothing: an Update delivered late
+            // (deliveries are retried, in any order), or an Announce of an old copy. So a
+            // deleted entry comes back only with something at least as new as what was
+            // deleted (a withdrawn entry, see `follows::withdraw_unfollowed`, kept its
+            // origin's time).
+            if row.updated > updated {
+                tracing::debug!(entry = %ap_id, stored = %row.updated, received = %updated,
+                    "older version of an entry: ignored");
                 return Ok(None);
             }
             Ok(Some(store::update(&state.db, row, &entry, updated).await?))

@@ -430,7 +430,7 @@ fn best(map: &LangMap, lang: &str, default: &str) -> (String, String) {
 
 /// Visible, live rows of a search (the page asked for).
 async fn rows(state: &AppState, p: &SearchParams) -> AppResult<Vec<(entry::Model, Entry)>> {
-    let result = search::search(&state.db, p).await?;
+    let result = search::search(&state.db, &state.search_cache, p).await?;
     let mut out = Vec::with_capacity(result.hits.len());
     for hit in result.hits {
         match store::parse(&hit.row) {

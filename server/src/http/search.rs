@@ -34,7 +34,7 @@ pub async fn search_response(
     implied_kind: Option<Kind>,
 ) -> AppResult<Value> {
     let p = query::parse(params, implied_kind, Utc::now()).map_err(AppError::Validation)?;
-    let result = search::search(&ctx.db, &p).await?;
+    let result = search::search(&ctx.db, &ctx.search_cache, &p).await?;
     let mut items = Vec::with_capacity(result.hits.len());
     for hit in &result.hits {
         let mut item = entry_json(&ctx.db, ctx, &hit.row).await?;

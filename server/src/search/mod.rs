@@ -1,14 +1,18 @@
 //! Search over the directory: full text in every language, filters, facets, stable paging.
 //!
-//! One pass: the database selects the matches — the text (SQLite FTS5 or PostgreSQL full
-//! text, see [`sqlite`] and [`postgres`]) and every filter it can apply on the derived columns
-//! (kind, categories, language, country, locality, origin, status, event dates, a bounding box
-//! around the point) — and hands them over as ONE value, each match a few fields
-//! ([`keys_pass`]); Rust counts the facets, sorts (distance when a point is given, else rank
-//! when there is text; then `updated` descending, then id descending) and cuts the page. With a
-//! point or a filter that needs the record (open now, free, age), the candidates are read as
-//! rows and checked here (exact distance, schedules). Only the rows of the page are then read
-//! whole.
+//! - SQLite (the embedded default): the database answers only the full-text match (FTS5, see
+//!   [`sqlite`]), as a list of row numbers; the filters, the facets, the order and the page are
+//!   computed over an in-memory copy of what a search reads of each entry ([`cache`]), which
+//!   follows every write through a change number.
+//! - PostgreSQL: one pass. The database selects the matches (full text, see [`postgres`], and
+//!   every filter on the columns) and hands them over as ONE value, each match a few fields
+//!   ([`keys_pass`]); Rust counts the facets, ranks and cuts the page. With a point, the
+//!   candidates inside the bounding box are read as rows and checked here (exact distance).
+//! - On both, a filter that needs the record (open now, free, age) reads the candidates with
+//!   their record ([`candidates`]) and checks them here (schedules, ages).
+//!
+//! Order: distance when a point is given, else rank when there is text; then `updated`
+//! descending, then id descending. Only the rows of the page are then read whole.
 //!
 //! Rank: the number of query words found in the entry's name, in any language (both engines).
 //! Every match must contain every word somewhere; `bm25` / `ts_rank` over every match cost more
@@ -18,9 +22,12 @@
 //! Facets are counted over the whole result with every filter applied (including the facet's
 //! own), so each facet's counts are those of the current result and `kind` counts add up to
 //! `total`.
+pub mod cache;
 pub mod postgres;
 pub mod query;
 pub mod sqlite;
+
+pub use cache::KeyCache;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -227,88 +234,40 @@ fn or_false(conds: Vec<String>) -> String {
     }
 }
 
-/// The filters SQL applies (`e` is `entries`), appended as ` AND …`.
+/// The filters SQL applies (`e` is `entries`, or SQLite's `entries_search`), appended as
+/// ` AND …`: never deleted or removed entries; inactive, defunct and cancelled ones only when
+/// asked for (or on the lists); events upcoming or within from/to; then [`entry_filters`].
 fn sql_filters(p: &SearchParams, sql: &mut Sql) {
-    state_filters(p, sql, &StateColumns::ENTRIES);
-    entry_filters(p, sql, "e");
-}
-
-/// Where [`state_filters`] finds an entry's state: in `entries` (or `entries_search`) as `e`,
-/// or in SQLite's `search_keys` as `k` (migration `m20261129_000020_search_keys`).
-struct StateColumns {
-    /// A condition true for the entries never found (deleted, removed).
-    shown: &'static str,
-    /// A condition true for inactive and defunct services and cancelled events.
-    dormant: &'static str,
-    /// A condition true for entries that are not events.
-    not_event: &'static str,
-    starts: &'static str,
-    ends: &'static str,
-}
-
-impl StateColumns {
-    const ENTRIES: StateColumns = StateColumns {
-        shown: "", // see state_filters: needs a bound value
-        dormant: "((e.kind = 'service' AND e.status IN ('inactive', 'defunct')) \
-                  OR (e.kind = 'event' AND e.status = 'cancelled'))",
-        not_event: "e.kind <> 'event'",
-        starts: "e.start_time",
-        ends: "e.end_time",
-    };
-    const KEYS: StateColumns = StateColumns {
-        shown: "k.gone = 0",
-        dormant: "k.dormant <> 0",
-        not_event: "k.ends IS NULL",
-        starts: "k.starts",
-        ends: "k.ends",
-    };
-}
-
-/// The filters on an entry's state: never deleted or removed ones; inactive, defunct and
-/// cancelled ones only when asked for (or on the lists); events upcoming or within from/to.
-fn state_filters(p: &SearchParams, sql: &mut Sql, c: &StateColumns) {
-    if c.shown.is_empty() {
-        sql.push(" AND e.deleted_at IS NULL AND e.moderation_state = ");
-        let visible = sql.bind(store::VISIBLE);
-        sql.push(&visible);
-    } else {
-        sql.push(&format!(" AND {}", c.shown));
-    }
+    sql.push(" AND e.deleted_at IS NULL AND e.moderation_state = ");
+    let visible = sql.bind(store::VISIBLE);
+    sql.push(&visible);
     if p.status == StatusFilter::Default && !p.list_defaults {
-        sql.push(&format!(" AND NOT {}", c.dormant));
+        sql.push(
+            " AND NOT ((e.kind = 'service' AND e.status IN ('inactive', 'defunct')) \
+             OR (e.kind = 'event' AND e.status = 'cancelled'))",
+        );
     }
     // Events: upcoming by default (still running or to come), or within from/to.
     let from = p.from.or((!p.list_defaults).then_some(p.now));
     if from.is_some() || p.to.is_some() {
         let mut conds = Vec::new();
         if let Some(f) = from {
-            conds.push(format!("{} >= {}", c.ends, sql.bind(f)));
+            conds.push(format!("e.end_time >= {}", sql.bind(f)));
         }
         if let Some(t) = p.to {
-            conds.push(format!("{} <= {}", c.starts, sql.bind(t)));
+            conds.push(format!("e.start_time <= {}", sql.bind(t)));
         }
         sql.push(&format!(
-            " AND ({} OR ({}))",
-            c.not_event,
+            " AND (e.kind <> 'event' OR ({}))",
             conds.join(" AND ")
         ));
     }
+    entry_filters(p, sql);
 }
 
-/// Whether a search filters on what SQLite's `search_keys` does not have (anything but the
-/// state, kind, categories, language, country, the text and the page).
-fn has_entry_filters(p: &SearchParams) -> bool {
-    p.locality.is_some()
-        || p.origin.is_some()
-        || p.organization.is_some()
-        || matches!(p.status, StatusFilter::Only(_))
-        || p.point.is_some()
-        || p.needs_record()
-}
-
-/// The filters on an entry's columns, appended as ` AND …`: on `e`, but kind, categories,
-/// languages and country on `t` (`e`, or SQLite's `search_keys` `k`).
-fn entry_filters(p: &SearchParams, sql: &mut Sql, t: &str) {
+/// The filters on an entry's columns (`e`), appended as ` AND …`.
+fn entry_filters(p: &SearchParams, sql: &mut Sql) {
+    let t = "e";
     if let Some(kind) = p.kind {
         let k = sql.bind(kind.as_str());
         sql.push(&format!(" AND {t}.kind = {k}"));
@@ -466,18 +425,20 @@ fn from_where(p: &SearchParams, backend: DatabaseBackend) -> (Sql, String) {
 }
 
 /// The SQL of a search and its bound values (for the fuzzer: building it must not panic,
-/// whatever the parameters the parser accepted): the one-pass statement, or the candidates'
-/// query when there is a point or a filter on the record.
+/// whatever the parameters the parser accepted): SQLite's full-text match (the rest is done in
+/// memory, see [`cache`]), PostgreSQL's one-pass statement, or the candidates' query when
+/// there is a filter on the record (or, on PostgreSQL, a point).
 pub fn sql_for(p: &SearchParams, backend: DatabaseBackend) -> (String, usize) {
-    if p.point.is_none() && !p.needs_record() {
-        let sql = keys_pass_sql(p, backend);
-        return (sql.text, sql.values.len());
-    }
-    let (sql, score) = from_where(p, backend);
-    (
-        format!("SELECT e.id, {score}{}", sql.text),
-        sql.values.len(),
-    )
+    let sql = if p.needs_record() || (backend == DatabaseBackend::Postgres && p.point.is_some()) {
+        let (mut sql, score) = from_where(p, backend);
+        sql.text = format!("SELECT e.id, {score}{}", sql.text);
+        sql
+    } else if backend == DatabaseBackend::Postgres {
+        keys_pass_sql(p)
+    } else {
+        sqlite::matches_sql(&p.terms)
+    };
+    (sql.text, sql.values.len())
 }
 
 /// Rows of a result with the same kind, country, categories and languages: the facets are
@@ -518,7 +479,7 @@ fn count_facets(groups: &[Group]) -> (u64, Facets) {
     (total, facets)
 }
 
-/// Field and group separators of the one-row group list of [`count_groups`] (ASCII unit and
+/// Field and record separators of the one-row match list of [`keys_pass`] (ASCII unit and
 /// record separators: never in a kind, a country code or a JSON list of tags).
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
@@ -538,21 +499,37 @@ async fn query_as<T: FromQueryResult>(
     .collect()
 }
 
-/// Runs a search.
+/// Runs a search; `cache` is the process's copy of the search keys of the database `db`
+/// (SQLite only).
 ///
-/// Without a point and without the filters that need the record (open now, free, age), one
-/// statement reads every match once, as one value ([`keys_pass`]), from which the total, the
-/// facets and the page are taken here. Otherwise the candidates that SQL selects are read (narrow columns, and the record only
-/// when a filter needs it), checked in Rust (exact distance, schedules…), counted, sorted
-/// and cut.
-pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<SearchResult, DbErr> {
+/// With a filter on the record (open now, free, age), the candidates that SQL selects are read
+/// (narrow columns, and the record), checked in Rust (exact distance, schedules…), counted,
+/// sorted and cut ([`candidates`]). Otherwise, on SQLite, the database answers only the
+/// full-text match and everything else is done over the in-memory copy ([`cache`]); on
+/// PostgreSQL, without a point, one statement reads every match once, as one value
+/// ([`keys_pass`]), from which the total, the facets and the page are taken here. Then the rows
+/// of the page are read.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    cache: &KeyCache,
+    p: &SearchParams,
+) -> Result<SearchResult, DbErr> {
     let per_page = p.per_page;
     let offset = p.page.saturating_sub(1).saturating_mul(per_page);
+    let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
     let (page, total, facets): (Vec<(Uuid, Option<f64>)>, u64, Facets) =
-        if p.point.is_none() && !p.needs_record() {
+        if p.needs_record() || (postgres && p.point.is_some()) {
+            candidates(db, p, offset, per_page).await?
+        } else if postgres {
             keys_pass(db, p, offset, per_page).await?
         } else {
-            candidates(db, p, offset, per_page).await?
+            cache.refresh(db).await?;
+            if p.terms.is_empty() {
+                cache.select(p, None, &[], offset, per_page)
+            } else {
+                let (sids, in_name) = sqlite::matches(db, &p.terms).await?;
+                cache.select(p, Some(&sids), &in_name, offset, per_page)
+            }
         };
 
     let mut rows: HashMap<Uuid, entry::Model> = if page.is_empty() {
@@ -577,70 +554,29 @@ pub async fn search(db: &impl ConnectionTrait, p: &SearchParams) -> Result<Searc
     })
 }
 
-/// The SQL of the one-pass search: one statement, one row, whose `rows` value holds every
-/// match as its score, its id in hex, `updated`, kind, country, categories and languages
-/// (unit-separated; records separated by the record separator). On SQLite all but the score
-/// are the `packed` value of `search_keys` (migration `m20261129_000020_search_keys`); on
-/// PostgreSQL they are built from `entries`.
-pub fn keys_pass_sql(p: &SearchParams, backend: DatabaseBackend) -> Sql {
-    if backend == DatabaseBackend::Postgres {
-        let (mut sql, score) = from_where(p, backend);
-        let score = if p.terms.is_empty() {
-            "0".to_string()
-        } else {
-            format!("CAST({score} AS INTEGER)")
-        };
-        // `updated` in UTC with a fixed width, so that it orders as text; the id as `hex`
-        // prints it on SQLite.
-        sql.text = format!(
-            "SELECT string_agg(({score})::text || chr(31) || upper(replace(e.id::text, '-', '')) \
-             || chr(31) || to_char(e.updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') \
-             || chr(31) || e.kind || chr(31) || coalesce(e.country, '') || chr(31) \
-             || e.categories || chr(31) || e.languages, chr(30)) AS rows{}",
-            sql.text
-        );
-        return sql;
-    }
-    let mut sql = Sql::new(DatabaseBackend::Sqlite);
-    // Each word's name matches, as one value each (see `keys_pass`).
-    let names: String = p
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let m = sql.bind(sqlite::name_match_expression(t));
-            format!(
-                ", (SELECT group_concat(rowid) FROM entries_fts WHERE entries_fts MATCH {m}) \
-                 AS name{i}"
-            )
-        })
-        .collect();
-    let mut from = if p.terms.is_empty() {
-        " FROM search_keys k".to_string()
+/// PostgreSQL: the SQL of the one-pass search: one statement, one row, whose `rows` value
+/// holds every match as its score, its id in hex, `updated`, kind, country, categories and
+/// languages (unit-separated; records separated by the record separator).
+pub fn keys_pass_sql(p: &SearchParams) -> Sql {
+    let (mut sql, score) = from_where(p, DatabaseBackend::Postgres);
+    let score = if p.terms.is_empty() {
+        "0".to_string()
     } else {
-        let m = sql.bind(sqlite::match_expression(&p.terms));
-        format!(
-            " FROM entries_fts JOIN search_keys k ON k.sid = entries_fts.rowid \
-             WHERE entries_fts MATCH {m}"
-        )
+        format!("CAST({score} AS INTEGER)")
     };
-    if has_entry_filters(p) {
-        // The filters on other columns read `entries_search` too (as `e`).
-        from = from.replacen(" WHERE", " JOIN entries_search e ON e.sid = k.sid WHERE", 1);
-        if p.terms.is_empty() {
-            from.push_str(" JOIN entries_search e ON e.sid = k.sid");
-        }
-    }
-    if p.terms.is_empty() {
-        from.push_str(" WHERE 1 = 1");
-    }
-    sql.text = format!("SELECT group_concat(k.packed, char(30)) AS rows{names}{from}");
-    state_filters(p, &mut sql, &StateColumns::KEYS);
-    entry_filters(p, &mut sql, "k");
+    // `updated` in UTC with a fixed width, so that it orders as text; the id as `hex`
+    // prints it on SQLite.
+    sql.text = format!(
+        "SELECT string_agg(({score})::text || chr(31) || upper(replace(e.id::text, '-', '')) \
+         || chr(31) || to_char(e.updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') \
+         || chr(31) || e.kind || chr(31) || coalesce(e.country, '') || chr(31) \
+         || e.categories || chr(31) || e.languages, chr(30)) AS rows{}",
+        sql.text
+    );
     sql
 }
 
-/// Without a point or a filter on the record: reads every match ONCE, as one value
+/// PostgreSQL, without a point or a filter on the record: reads every match ONCE, as one value
 /// (see [`keys_pass_sql`]), then counts, ranks and cuts the page here. A broad query matches
 /// tens of thousands of entries; a second pass over them (to count apart from ranking) cost as
 /// much as the first, and rows handed over one at a time cost more than both.
@@ -650,8 +586,7 @@ async fn keys_pass(
     offset: u64,
     per_page: u64,
 ) -> Result<(Vec<(Uuid, Option<f64>)>, u64, Facets), DbErr> {
-    let backend = db.get_database_backend();
-    let sql = keys_pass_sql(p, backend);
+    let sql = keys_pass_sql(p);
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             sql.backend,
@@ -659,30 +594,12 @@ async fn keys_pass(
             sql.values,
         ))
         .await?;
-    let (text, names) = match row {
-        Some(r) => {
-            let mut names = Vec::new();
-            if backend != DatabaseBackend::Postgres {
-                for i in 0..p.terms.len() {
-                    let n: Option<String> = r.try_get("", &format!("name{i}"))?;
-                    names.push(n.unwrap_or_default());
-                }
-            }
-            (r.try_get::<Option<String>>("", "rows")?, names)
-        }
-        None => (None, Vec::new()),
+    let text = match row {
+        Some(r) => r.try_get::<Option<String>>("", "rows")?,
+        None => None,
     };
     let text = text.unwrap_or_default();
     let malformed = |r: &str| DbErr::Custom(format!("malformed search row {r:?}"));
-    // SQLite: how many words each match has in its name, from the words' name matches.
-    let mut in_name: HashMap<i64, i64> = HashMap::new();
-    for list in &names {
-        for sid in list.split(',').filter(|s| !s.is_empty()) {
-            *in_name
-                .entry(sid.parse().map_err(|_| malformed(sid))?)
-                .or_default() += 1;
-        }
-    }
     // (score, updated, id in hex) of each match, and the matches per facet group.
     let mut matches: Vec<(i64, &str, &str)> = Vec::new();
     let mut groups: HashMap<&str, i64> = HashMap::new();
@@ -693,13 +610,7 @@ async fn keys_pass(
         else {
             return Err(malformed(record));
         };
-        // PostgreSQL: the score; SQLite: the FTS rowid.
-        let first: i64 = first.parse().map_err(|_| malformed(record))?;
-        let score = if backend == DatabaseBackend::Postgres {
-            first
-        } else {
-            in_name.get(&first).copied().unwrap_or(0)
-        };
+        let score: i64 = first.parse().map_err(|_| malformed(record))?;
         matches.push((score, updated, id));
         *groups.entry(group).or_default() += 1;
     }

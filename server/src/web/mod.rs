@@ -658,7 +658,7 @@ async fn home(ctx: crate::app::Ctx, reader: Reader) -> AppResult<Response> {
         let mut p = crate::search::SearchParams::new(chrono::Utc::now());
         p.kind = Some(crate::directory::model::Kind::Event);
         p.per_page = 100;
-        let found = crate::search::search(&state.db, &p).await?;
+        let found = crate::search::search(&state.db, &state.search_cache, &p).await?;
         let mut events: Vec<_> = found
             .hits
             .iter()

@@ -149,7 +149,7 @@ async fn search_page(
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Ok(p) => {
-            let result = search::search(&state.db, &p).await?;
+            let result = search::search(&state.db, &state.search_cache, &p).await?;
             total = result.total;
             for hit in &result.hits {
                 let Ok(e) = store::parse(&hit.row) else {
@@ -383,7 +383,7 @@ async fn events_page(
             );
             p.page = 1;
             p.per_page = CALENDAR_MAX;
-            let result = search::search(&state.db, &p).await?;
+            let result = search::search(&state.db, &state.search_cache, &p).await?;
             let default_lang = state.config.instance.default_language.clone();
             let mut by_day: BTreeMap<NaiveDate, Vec<(NaiveDateTime, Value)>> = BTreeMap::new();
             for hit in &result.hits {

@@ -1,11 +1,12 @@
 //! Federation benchmark (issue 9): a real `passerelle serve` process (the release binary next
-//! to this one) on a fresh SQLite file, measured over HTTP on loopback, each figure against a
-//! limit measured in the same run:
+//! to this one) on a fresh SQLite file (or, with `--backend postgres`, a fresh PostgreSQL
+//! database), measured over HTTP on loopback, each figure against a limit measured in the same
+//! run:
 //!
 //! - inbox: signed Creates accepted per second (50 connections, requests signed beforehand)
 //!   against RSA-2048 verifications per second of the `rsa` crate on one core;
 //! - writes: entries stored per second by that inbox run against single-row transactions per
-//!   second of the same driver (sqlx through sea-orm, `db::connect`) on the same file;
+//!   second of the same driver (sqlx through sea-orm, `db::connect`) on the same database;
 //! - fan-out: one entry delivered to 10,000 followers on 200 loopback instances (light axum
 //!   receivers in this process that count and verify nothing) against RSA-2048 signatures per
 //!   second;
@@ -76,6 +77,22 @@ struct Args {
     /// Start the server pinned with `taskset -c <list>`.
     #[arg(long)]
     server_cpus: Option<String>,
+    /// The database: a fresh SQLite file in a temporary directory, or a fresh database on the
+    /// PostgreSQL server of `PASSERELLE_TEST_POSTGRES` (default
+    /// `postgres://postgres@127.0.0.1:5432`); removed afterwards.
+    #[arg(long, value_enum, default_value = "sqlite")]
+    backend: Backend,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+fn postgres_admin() -> String {
+    std::env::var("PASSERELLE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 fn cpus_of(pid: &str) -> String {
@@ -300,16 +317,43 @@ async fn main() -> anyhow::Result<()> {
         Utc::now().timestamp()
     ));
     std::fs::create_dir_all(&dir)?;
-    let result = run(&args, &dir).await;
+    let (db_url, pg_name) = match args.backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let name = format!(
+                "passerelle_bench_fed_{}_{}",
+                std::process::id(),
+                Utc::now().timestamp()
+            );
+            let admin = sea_orm::Database::connect(&postgres_admin()).await?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            admin.close().await?;
+            let mut url = url::Url::parse(&postgres_admin())?;
+            url.set_path(&name);
+            (url.to_string(), Some(name))
+        }
+    };
+    let result = run(&args, &dir, db_url).await;
     let _ = std::fs::remove_dir_all(&dir);
+    if let Some(name) = pg_name {
+        let admin = sea_orm::Database::connect(&postgres_admin()).await?;
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await?;
+        admin.close().await?;
+    }
     result
 }
 
-async fn run(args: &Args, dir: &std::path::Path) -> anyhow::Result<()> {
+async fn run(args: &Args, dir: &std::path::Path, db_url: String) -> anyhow::Result<()> {
     let load_start = loadavg();
     eprintln!("limits: RSA-2048 on one core…");
     let (verify_s, sign_s) = rsa_limits(args.seconds.min(5))?;
-    let db_url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
     let port = free_port()?;
     let domain = format!("localhost:{port}");
     let base = format!("http://{domain}");
@@ -602,8 +646,11 @@ async fn run(args: &Args, dir: &std::path::Path) -> anyhow::Result<()> {
     // --- raw single-row transactions on the same file, same driver and settings ---
     eprintln!("raw transactions…");
     let conn = db::connect(&config).await?;
-    conn.execute_unprepared("CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
-        .await?;
+    conn.execute_unprepared(match args.backend {
+        Backend::Sqlite => "CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, v TEXT NOT NULL)",
+        Backend::Postgres => "CREATE TABLE bench_raw (id BIGSERIAL PRIMARY KEY, v TEXT NOT NULL)",
+    })
+    .await?;
     let t = Instant::now();
     let mut n = 0u64;
     while t.elapsed() < Duration::from_secs(args.seconds.min(5)) {
@@ -617,7 +664,13 @@ async fn run(args: &Args, dir: &std::path::Path) -> anyhow::Result<()> {
     conn.close().await?;
     let health_rps = reads[0].1;
 
-    println!("### Federation, SQLite\n");
+    println!(
+        "### Federation, {}\n",
+        match args.backend {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    );
     println!("- machine: {}", machine());
     println!(
         "- placement: bench (load generator, receivers, limits) Cpus_allowed_list {}; server {}",

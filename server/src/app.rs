@@ -5,6 +5,7 @@ use std::{ops::Deref, sync::Arc, time::Duration};
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use anyhow::Context;
 use axum::Router;
+use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tokio_util_shim::CancellationToken;
@@ -235,9 +236,33 @@ impl Application {
             }
         });
         // Buddy requests older than the retention period go, hourly.
-        crate::buddy::spawn_purger(self.state.clone(), shutdown.clone());
+        let state = self.state.clone();
+        spawn_hourly_purge("old buddy requests", shutdown.clone(), move || {
+            let state = state.clone();
+            async move {
+                crate::buddy::purge(&state.db, state.config.buddy.retention_days, Utc::now()).await
+            }
+        });
         // So do the ids of activities received longer ago than the inbox retention.
-        crate::federation::inbox::spawn_purger(self.state.clone(), shutdown.clone());
+        let state = self.state.clone();
+        spawn_hourly_purge(
+            "ids of old received activities",
+            shutdown.clone(),
+            move || {
+                let state = state.clone();
+                async move {
+                    let f = &state.config.federation;
+                    let lease = Duration::from_secs(f.inbox_claim_secs);
+                    crate::federation::inbox::purge(
+                        &state.db,
+                        f.inbox_retention_days,
+                        lease,
+                        Utc::now(),
+                    )
+                    .await
+                }
+            },
+        );
         // The peer address feeds the per-address limit on anonymous reports.
         axum::serve(
             self.listener,
@@ -270,6 +295,32 @@ pub fn router(federation: FederationConfig<AppState>) -> Router {
 }
 
 /// A tiny cancellation token (tokio-util's, without the dependency).
+/// Runs `purge` now and then every hour until `stop` is cancelled, logging what it deleted
+/// (`what`) or why it failed.
+pub fn spawn_hourly_purge<F, Fut>(
+    what: &'static str,
+    stop: CancellationToken,
+    purge: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<u64, sea_orm::DbErr>> + Send,
+{
+    tokio::spawn(async move {
+        loop {
+            match purge().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "{what} deleted"),
+                Err(e) => tracing::warn!(error = %e, "could not delete {what}"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+                _ = stop.cancelled() => break,
+            }
+        }
+    })
+}
+
 pub mod tokio_util_shim {
     use std::sync::Arc;
     use tokio::sync::watch;

@@ -4,7 +4,7 @@
 //! Requests are private: they live in `buddy_requests` only, which no JSON, ActivityPub,
 //! HSDS or feed output reads; they are never federated (a federated offer's page links to its
 //! origin instead of showing the form). They are deleted `[buddy] retention_days` after they
-//! were sent, handled or not ([`purge`], run hourly by the server).
+//! were sent, handled or not ([`purge`], run hourly by the server: `app::spawn_hourly_purge`).
 //!
 //! Spam resistance without third-party services: a honeypot field (`website`, hidden from
 //! people), and a signed timestamp (`token`: the offer's id and the time the form was shown,
@@ -167,26 +167,6 @@ pub async fn purge(
         .exec(db)
         .await?;
     Ok(res.rows_affected)
-}
-
-/// Run [`purge`] now and then every hour until `stop` is cancelled.
-pub fn spawn_purger(
-    state: AppState,
-    stop: crate::app::tokio_util_shim::CancellationToken,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            match purge(&state.db, state.config.buddy.retention_days, Utc::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(deleted = n, "old buddy requests deleted"),
-                Err(e) => tracing::warn!(error = %e, "could not delete old buddy requests"),
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
-                _ = stop.cancelled() => break,
-            }
-        }
-    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@
 //! finds what the first run stored and adds nothing twice (see `handlers::handle`). No
 //! transaction is held across a handler (handlers fetch from other servers, and on SQLite a
 //! long write transaction would block every writer). Ids of activities done more than
-//! `federation.inbox_retention_days` ago are deleted hourly ([`purge`]).
+//! `federation.inbox_retention_days` ago are deleted hourly ([`purge`], run by
+//! `app::spawn_hourly_purge`).
 use std::time::Duration;
 
 use axum::{
@@ -413,28 +414,6 @@ pub async fn purge(
         .exec(db)
         .await?;
     Ok(res.rows_affected)
-}
-
-/// Run [`purge`] now and then every hour until `stop` is cancelled.
-pub fn spawn_purger(
-    state: AppState,
-    stop: crate::app::tokio_util_shim::CancellationToken,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let f = &state.config.federation;
-        let lease = Duration::from_secs(f.inbox_claim_secs);
-        loop {
-            match purge(&state.db, f.inbox_retention_days, lease, Utc::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(deleted = n, "ids of old received activities deleted"),
-                Err(e) => tracing::warn!(error = %e, "could not delete old received activity ids"),
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-                _ = stop.cancelled() => break,
-            }
-        }
-    })
 }
 
 /// Our own failure (the database, typically) while looking up the signer: not the sender's

@@ -235,6 +235,22 @@ impl Application {
                 }
             }
         });
+        // SQLite: read every entry's search keys now, so that no visitor waits for it (a
+        // search arriving meanwhile waits for this read instead of starting its own).
+        if self.state.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+            let state = self.state.clone();
+            tokio::spawn(async move {
+                let started = std::time::Instant::now();
+                match state.search_cache.refresh(&state.db).await {
+                    Ok(()) => tracing::info!(
+                        entries = state.search_cache.size().0,
+                        ms = started.elapsed().as_millis() as u64,
+                        "search keys read"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "could not read the search keys"),
+                }
+            });
+        }
         // Buddy requests older than the retention period go, hourly.
         let state = self.state.clone();
         spawn_hourly_purge("old buddy requests", shutdown.clone(), move || {

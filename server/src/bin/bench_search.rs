@@ -945,12 +945,16 @@ async fn run(args: &Args, url: String) -> anyhow::Result<()> {
     );
     println!("- machine: {}", machine());
     println!("- CPU placement (Cpus_allowed_list): {}", placement());
-    println!(
-        "- fill: {:.1} s, {:.0} entries/s (store::insert, {} per transaction)",
-        fill_time.as_secs_f64(),
-        args.entries as f64 / fill_time.as_secs_f64().max(1e-9),
-        args.batch
-    );
+    if fill_time.is_zero() {
+        println!("- fill: none (the entries of an earlier run were reused)");
+    } else {
+        println!(
+            "- fill: {:.1} s, {:.0} entries/s (store::insert, {} per transaction)",
+            fill_time.as_secs_f64(),
+            args.entries as f64 / fill_time.as_secs_f64().max(1e-9),
+            args.batch
+        );
+    }
     if args.backend == Backend::Sqlite {
         let (held, groups, bytes) = cache.size();
         println!(

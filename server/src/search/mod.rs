@@ -564,11 +564,10 @@ pub fn keys_pass_sql(p: &SearchParams) -> Sql {
     } else {
         format!("CAST({score} AS INTEGER)")
     };
-    // `updated` in UTC with a fixed width, so that it orders as text; the id as `hex`
-    // prints it on SQLite.
+    // `updated` as microseconds since 1970 (`to_char` cost 4 µs a row).
     sql.text = format!(
-        "SELECT string_agg(({score})::text || chr(31) || upper(replace(e.id::text, '-', '')) \
-         || chr(31) || to_char(e.updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') \
+        "SELECT string_agg(({score})::text || chr(31) || e.id::text || chr(31) \
+         || (extract(epoch FROM e.updated) * 1000000)::bigint::text \
          || chr(31) || e.kind || chr(31) || coalesce(e.country, '') || chr(31) \
          || e.categories || chr(31) || e.languages, chr(30)) AS rows{}",
         sql.text
@@ -600,8 +599,8 @@ async fn keys_pass(
     };
     let text = text.unwrap_or_default();
     let malformed = |r: &str| DbErr::Custom(format!("malformed search row {r:?}"));
-    // (score, updated, id in hex) of each match, and the matches per facet group.
-    let mut matches: Vec<(i64, &str, &str)> = Vec::new();
+    // (score, updated in µs, id) of each match, and the matches per facet group.
+    let mut matches: Vec<(i64, i64, &str)> = Vec::new();
     let mut groups: HashMap<&str, i64> = HashMap::new();
     for record in text.split(RECORD).filter(|r| !r.is_empty()) {
         let mut f = record.splitn(4, UNIT);
@@ -611,6 +610,7 @@ async fn keys_pass(
             return Err(malformed(record));
         };
         let score: i64 = first.parse().map_err(|_| malformed(record))?;
+        let updated: i64 = updated.parse().map_err(|_| malformed(record))?;
         matches.push((score, updated, id));
         *groups.entry(group).or_default() += 1;
     }
@@ -633,9 +633,10 @@ async fn keys_pass(
     let (total, facets) = count_facets(&parsed);
     // Best score first, then the most recently updated, then the highest id (as the SQL of the
     // other paths orders). Only the rows up to the end of the page are sorted.
-    let order = |a: &(i64, &str, &str), b: &(i64, &str, &str)| {
+    // (Hyphenated lower-case ids order as text as they do as UUIDs.)
+    let order = |a: &(i64, i64, &str), b: &(i64, i64, &str)| {
         b.0.cmp(&a.0)
-            .then_with(|| b.1.cmp(a.1))
+            .then_with(|| b.1.cmp(&a.1))
             .then_with(|| b.2.cmp(a.2))
     };
     let start = usize::try_from(offset).unwrap_or(usize::MAX);

@@ -26,14 +26,16 @@ pub const STEMMED_CONFIGS: &[&str] = &[
 pub fn text_match(sql: &mut Sql, terms: &[String]) -> String {
     let (query, names) = tsqueries(sql, terms);
     // Every tsquery once per statement, in `q`: written in the score, they would be built
-    // again for every row.
+    // again for every row (11 `to_tsquery` a word, 27 µs a row). `OFFSET 0` keeps the planner
+    // from folding `q` into the outer query, which it otherwise does, bringing that back.
     let columns: String = names
         .iter()
         .enumerate()
         .map(|(i, n)| format!(", {n} AS name{i}"))
         .collect();
     sql.push(&format!(
-        " FROM entries e, (SELECT {query} AS query{columns}) q WHERE e.search_vector @@ q.query"
+        " FROM entries e, (SELECT {query} AS query{columns} OFFSET 0) q \
+         WHERE e.search_vector @@ q.query"
     ));
     let score: Vec<String> = (0..names.len())
         .map(|i| format!("(e.name_vector @@ q.name{i})::int"))

@@ -6,8 +6,8 @@
 //!   follows every write through a change number.
 //! - PostgreSQL: one pass. The database selects the matches (full text, see [`postgres`], and
 //!   every filter on the columns) and hands them over as ONE value, each match a few fields
-//!   ([`keys_pass`]); Rust counts the facets, ranks and cuts the page. With a point, the
-//!   candidates inside the bounding box are read as rows and checked here (exact distance).
+//!   ([`keys_pass`]); Rust checks the exact distance to a point (SQL selects the bounding
+//!   box), counts the facets, ranks and cuts the page.
 //! - On both, a filter that needs the record (open now, free, age) reads the candidates with
 //!   their record ([`candidates`]) and checks them here (schedules, ages).
 //!
@@ -427,9 +427,9 @@ fn from_where(p: &SearchParams, backend: DatabaseBackend) -> (Sql, String) {
 /// The SQL of a search and its bound values (for the fuzzer: building it must not panic,
 /// whatever the parameters the parser accepted): SQLite's full-text match (the rest is done in
 /// memory, see [`cache`]), PostgreSQL's one-pass statement, or the candidates' query when
-/// there is a filter on the record (or, on PostgreSQL, a point).
+/// there is a filter on the record.
 pub fn sql_for(p: &SearchParams, backend: DatabaseBackend) -> (String, usize) {
-    let sql = if p.needs_record() || (backend == DatabaseBackend::Postgres && p.point.is_some()) {
+    let sql = if p.needs_record() {
         let (mut sql, score) = from_where(p, backend);
         sql.text = format!("SELECT e.id, {score}{}", sql.text);
         sql
@@ -506,7 +506,7 @@ async fn query_as<T: FromQueryResult>(
 /// (narrow columns, and the record), checked in Rust (exact distance, schedules…), counted,
 /// sorted and cut ([`candidates`]). Otherwise, on SQLite, the database answers only the
 /// full-text match and everything else is done over the in-memory copy ([`cache`]); on
-/// PostgreSQL, without a point, one statement reads every match once, as one value
+/// PostgreSQL, one statement reads every match once, as one value
 /// ([`keys_pass`]), from which the total, the facets and the page are taken here. Then the rows
 /// of the page are read.
 pub async fn search(
@@ -517,20 +517,19 @@ pub async fn search(
     let per_page = p.per_page;
     let offset = p.page.saturating_sub(1).saturating_mul(per_page);
     let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
-    let (page, total, facets): (Vec<(Uuid, Option<f64>)>, u64, Facets) =
-        if p.needs_record() || (postgres && p.point.is_some()) {
-            candidates(db, p, offset, per_page).await?
-        } else if postgres {
-            keys_pass(db, p, offset, per_page).await?
+    let (page, total, facets): (Vec<(Uuid, Option<f64>)>, u64, Facets) = if p.needs_record() {
+        candidates(db, p, offset, per_page).await?
+    } else if postgres {
+        keys_pass(db, p, offset, per_page).await?
+    } else {
+        cache.refresh(db).await?;
+        if p.terms.is_empty() {
+            cache.select(p, None, &[], offset, per_page)
         } else {
-            cache.refresh(db).await?;
-            if p.terms.is_empty() {
-                cache.select(p, None, &[], offset, per_page)
-            } else {
-                let (sids, in_name) = sqlite::matches(db, &p.terms).await?;
-                cache.select(p, Some(&sids), &in_name, offset, per_page)
-            }
-        };
+            let (sids, in_name) = sqlite::matches(db, &p.terms).await?;
+            cache.select(p, Some(&sids), &in_name, offset, per_page)
+        }
+    };
 
     let mut rows: HashMap<Uuid, entry::Model> = if page.is_empty() {
         HashMap::new()
@@ -555,8 +554,9 @@ pub async fn search(
 }
 
 /// PostgreSQL: the SQL of the one-pass search: one statement, one row, whose `rows` value
-/// holds every match as its score, its id in hex, `updated`, kind, country, categories and
-/// languages (unit-separated; records separated by the record separator).
+/// holds every match as its score, its id, `updated` (µs since 1970), latitude, longitude,
+/// kind, country, categories and languages (unit-separated; records separated by the record
+/// separator).
 pub fn keys_pass_sql(p: &SearchParams) -> Sql {
     let (mut sql, score) = from_where(p, DatabaseBackend::Postgres);
     let score = if p.terms.is_empty() {
@@ -567,7 +567,8 @@ pub fn keys_pass_sql(p: &SearchParams) -> Sql {
     // `updated` as microseconds since 1970 (`to_char` cost 4 µs a row).
     sql.text = format!(
         "SELECT string_agg(({score})::text || chr(31) || e.id::text || chr(31) \
-         || (extract(epoch FROM e.updated) * 1000000)::bigint::text \
+         || (extract(epoch FROM e.updated) * 1000000)::bigint::text || chr(31) \
+         || coalesce(e.latitude::text, '') || chr(31) || coalesce(e.longitude::text, '') \
          || chr(31) || e.kind || chr(31) || coalesce(e.country, '') || chr(31) \
          || e.categories || chr(31) || e.languages, chr(30)) AS rows{}",
         sql.text
@@ -575,7 +576,7 @@ pub fn keys_pass_sql(p: &SearchParams) -> Sql {
     sql
 }
 
-/// PostgreSQL, without a point or a filter on the record: reads every match ONCE, as one value
+/// PostgreSQL, without a filter on the record: reads every match ONCE, as one value
 /// (see [`keys_pass_sql`]), then counts, ranks and cuts the page here. A broad query matches
 /// tens of thousands of entries; a second pass over them (to count apart from ranking) cost as
 /// much as the first, and rows handed over one at a time cost more than both.
@@ -599,19 +600,36 @@ async fn keys_pass(
     };
     let text = text.unwrap_or_default();
     let malformed = |r: &str| DbErr::Custom(format!("malformed search row {r:?}"));
-    // (score, updated in µs, id) of each match, and the matches per facet group.
-    let mut matches: Vec<(i64, i64, &str)> = Vec::new();
+    // (first key, updated in µs, id) of each match, and the matches per facet group. The first
+    // key sorts ascending: the distance when there is a point (none: last), else the negated
+    // score.
+    let mut matches: Vec<(f64, i64, &str)> = Vec::new();
     let mut groups: HashMap<&str, i64> = HashMap::new();
     for record in text.split(RECORD).filter(|r| !r.is_empty()) {
-        let mut f = record.splitn(4, UNIT);
-        let (Some(first), Some(id), Some(updated), Some(group)) =
-            (f.next(), f.next(), f.next(), f.next())
+        let mut f = record.splitn(6, UNIT);
+        let (Some(score), Some(id), Some(updated), Some(lat), Some(lon), Some(group)) =
+            (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
         else {
             return Err(malformed(record));
         };
-        let score: i64 = first.parse().map_err(|_| malformed(record))?;
+        let score: i64 = score.parse().map_err(|_| malformed(record))?;
         let updated: i64 = updated.parse().map_err(|_| malformed(record))?;
-        matches.push((score, updated, id));
+        let first = match &p.point {
+            None => -(score as f64),
+            Some(g) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
+                (Ok(lat), Ok(lon)) => {
+                    let d = haversine_km(g.lat, g.lon, lat, lon);
+                    if g.radius_km.is_some_and(|r| d > r) {
+                        continue;
+                    }
+                    d
+                }
+                // Without coordinates: last, and only when there is no radius.
+                _ if g.radius_km.is_some() => continue,
+                _ => f64::INFINITY,
+            },
+        };
+        matches.push((first, updated, id));
         *groups.entry(group).or_default() += 1;
     }
     let mut parsed = Vec::with_capacity(groups.len());
@@ -631,11 +649,11 @@ async fn keys_pass(
         });
     }
     let (total, facets) = count_facets(&parsed);
-    // Best score first, then the most recently updated, then the highest id (as the SQL of the
-    // other paths orders). Only the rows up to the end of the page are sorted.
+    // Nearest or best score first, then the most recently updated, then the highest id. Only
+    // the rows up to the end of the page are sorted.
     // (Hyphenated lower-case ids order as text as they do as UUIDs.)
-    let order = |a: &(i64, i64, &str), b: &(i64, i64, &str)| {
-        b.0.cmp(&a.0)
+    let order = |a: &(f64, i64, &str), b: &(f64, i64, &str)| {
+        a.0.total_cmp(&b.0)
             .then_with(|| b.1.cmp(&a.1))
             .then_with(|| b.2.cmp(a.2))
     };
@@ -649,9 +667,10 @@ async fn keys_pass(
     let page = matches
         .iter()
         .skip(start)
-        .map(|(_, _, id)| {
+        .map(|(first, _, id)| {
+            let distance = (p.point.is_some() && first.is_finite()).then_some(*first);
             Uuid::try_parse(id)
-                .map(|id| (id, None))
+                .map(|id| (id, distance))
                 .map_err(|_| malformed(id))
         })
         .collect::<Result<_, _>>()?;

@@ -467,3 +467,113 @@ impl<'a> Filter<'a> {
                 .is_none_or(|o| k.organization == Some(o))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed(sid: i64, seq: i64, name_lang: Option<(&str, &str)>) -> Changed {
+        let (kind, languages) = name_lang.unwrap_or(("service", "[]"));
+        let live = name_lang.is_some();
+        Changed {
+            sid,
+            seq,
+            id: live.then(|| Uuid::from_u128(sid as u128)),
+            kind: live.then(|| kind.to_string()),
+            organization_id: None,
+            local: Some(true),
+            origin_domain: Some("Here.Example".into()),
+            status: Some("active".into()),
+            categories: Some("[\"legal.asylum\"]".into()),
+            languages: live.then(|| languages.to_string()),
+            country: Some("FR".into()),
+            locality: Some("Lille".into()),
+            latitude: Some(50.63),
+            longitude: Some(3.06),
+            start_time: None,
+            end_time: None,
+            updated: live.then(Utc::now),
+            deleted_at: None,
+            moderation_state: Some(store::VISIBLE.into()),
+        }
+    }
+
+    fn cache_of(changes: Vec<Changed>) -> KeyCache {
+        let cache = KeyCache::new();
+        {
+            let mut keys = cache.keys.write().unwrap();
+            for c in changes {
+                keys.apply(c);
+            }
+        }
+        cache
+    }
+
+    fn total(cache: &KeyCache, p: &SearchParams) -> u64 {
+        cache.select(p, None, &[], 0, 20).1
+    }
+
+    #[test]
+    fn an_older_change_never_replaces_a_newer_one() {
+        // Two refreshes applied out of order: the kind of seq 5 stays.
+        let cache = cache_of(vec![
+            changed(1, 5, Some(("offer", "[\"fr\"]"))),
+            changed(1, 3, Some(("service", "[\"fr\"]"))),
+        ]);
+        let r = cache.select(&SearchParams::new(Utc::now()), None, &[], 0, 20);
+        assert_eq!(r.2.kind.keys().collect::<Vec<_>>(), ["offer"]);
+        // A deletion (no row) is kept over an older version read late.
+        let cache = cache_of(vec![
+            changed(1, 6, None),
+            changed(1, 4, Some(("service", "[]"))),
+        ]);
+        assert_eq!(total(&cache, &SearchParams::new(Utc::now())), 0);
+        assert_eq!(cache.size().0, 0);
+    }
+
+    #[test]
+    fn filters_as_the_sql_of_the_other_paths() {
+        let cache = cache_of(vec![
+            changed(1, 1, Some(("service", "[\"fr-BE\"]"))),
+            changed(2, 2, Some(("service", "[\"fr\", \"uk\"]"))),
+            changed(3, 3, Some(("offer", "[\"ar\"]"))),
+        ]);
+        let with = |f: &dyn Fn(&mut SearchParams)| {
+            let mut p = SearchParams::new(Utc::now());
+            f(&mut p);
+            total(&cache, &p)
+        };
+        // `fr` matches `fr` and `fr-BE`; `fr-BE` only itself; case does not matter.
+        assert_eq!(with(&|p| p.language = Some("fr".into())), 2);
+        assert_eq!(with(&|p| p.language = Some("FR-be".into())), 1);
+        assert_eq!(with(&|p| p.language = Some("f".into())), 0);
+        // A category matches its exact code; the facet counts its top level.
+        assert_eq!(
+            with(&|p| p.categories = Some(vec!["legal.asylum".into()])),
+            3
+        );
+        assert_eq!(with(&|p| p.categories = Some(vec!["legal".into()])), 0);
+        assert_eq!(
+            with(&|p| p.kind = Some(crate::directory::model::Kind::Offer)),
+            1
+        );
+        // Locality and origin ignore case as the SQL's lower() did; an unknown one finds none.
+        assert_eq!(with(&|p| p.locality = Some("LILLE".into())), 3);
+        assert_eq!(with(&|p| p.locality = Some("Roubaix".into())), 0);
+        assert_eq!(
+            with(&|p| p.origin = Some(OriginFilter::Domain("here.example".into()))),
+            3
+        );
+        assert_eq!(with(&|p| p.origin = Some(OriginFilter::Local)), 3);
+        assert_eq!(
+            with(&|p| p.status = StatusFilter::Only("inactive".into())),
+            0
+        );
+        let facets = cache
+            .select(&SearchParams::new(Utc::now()), None, &[], 0, 20)
+            .2;
+        assert_eq!(facets.category.get("legal"), Some(&3));
+        assert_eq!(facets.language.get("fr"), Some(&1));
+        assert_eq!(facets.language.get("fr-BE"), Some(&1));
+    }
+}

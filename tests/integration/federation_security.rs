@@ -77,6 +77,10 @@ pub(crate) async fn fake_handler(
     if method == Method::POST {
         return AxumStatus::ACCEPTED.into_response();
     }
+    // A slow server: documents under /slow/ take a second and a half to come.
+    if path.starts_with("/slow/") {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    }
     match s.docs.lock().unwrap().get(&path) {
         Some((ct, body)) => (
             [(header::CONTENT_TYPE, HeaderValue::from_str(ct).unwrap())],

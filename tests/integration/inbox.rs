@@ -452,3 +452,43 @@ both_dbs! {
         assert_eq!(remote_entries(&app).await.len(), 1);
     }
 }
+
+both_dbs! {
+    /// A sender that stops waiting (its timeout) and closes the connection while the handler
+    /// runs does not leave the activity half-handled: the handler runs to its end (its object
+    /// is stored), the id is marked done, and the sender's retry gets 202, not 503 until the
+    /// lease ends.
+    async fn a_sender_that_hangs_up_leaves_nothing_unfinished(backend: Backend) {
+        let (app, fake, _) = setup(backend).await;
+        let alice = fake.actor("alice");
+        insert_following(&app, &alice, "accepted").await;
+        // An Announce makes the handler fetch the object from its origin, which is slow.
+        let path = format!("/slow/events/{}", uuid::Uuid::new_v4());
+        let object_id = fake.url(&path);
+        fake.serve(&path, "application/activity+json", &event_object(&object_id, &alice, "Atelier", "<p>Venez</p>"));
+        let announce = wrap(&fake, "Announce", &alice, json!(object_id));
+        let body = announce.to_string().into_bytes();
+        let mut headers = signed_headers(&app, "/inbox", &body, &alice.private_pem, &opts(&alice));
+        headers.remove(reqwest::header::HOST);
+        let impatient = reqwest::Client::builder()
+            .timeout(StdDuration::from_millis(400))
+            .build()
+            .unwrap();
+        let sent = impatient
+            .post(http_base(&app).join("inbox").unwrap())
+            .headers(headers)
+            .body(body)
+            .send()
+            .await;
+        assert!(sent.is_err_and(|e| e.is_timeout()), "the sender should have given up");
+        let done = eventually(15, || async {
+            claim_row(&app, id_of(&announce)).await.and_then(|r| r.done_at)
+        })
+        .await;
+        assert!(done.is_some(), "the activity was left unfinished");
+        assert_eq!(remote_entries(&app).await.len(), 1, "the announced object was not stored");
+        // The sender's retry is a duplicate of a handled activity.
+        assert_status("retry", 202, &deliver(&app, "/inbox", &alice, &announce).await);
+        assert_eq!(remote_entries(&app).await.len(), 1);
+    }
+}

@@ -20,6 +20,10 @@
 //!
 //! `--server-cpus` starts the server under `taskset -c <list>`; this process (load generator,
 //! receivers) stays where it was started. See BENCHMARKS.md.
+mod common;
+
+use common::{cpus_of, loadavg, machine, status_field};
+
 use std::{
     path::PathBuf,
     process::Stdio,
@@ -95,47 +99,11 @@ fn postgres_admin() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-fn cpus_of(pid: &str) -> String {
-    status_field(pid, "Cpus_allowed_list").unwrap_or_else(|| "unknown".into())
-}
-
-fn status_field(pid: &str, field: &str) -> Option<String> {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()?
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix(&format!("{field}:"))
-                .map(|v| v.trim().to_string())
-        })
-}
-
 /// kB from a `/proc/<pid>/status` line such as `VmRSS:   12345 kB`.
 fn kb(pid: u32, field: &str) -> u64 {
     status_field(&pid.to_string(), field)
         .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
         .unwrap_or(0)
-}
-
-fn machine() -> String {
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("model name")
-                .and_then(|r| r.split_once(':'))
-                .map(|(_, m)| m.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let online = std::fs::read_to_string("/sys/devices/system/cpu/online")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default();
-    format!("{model}; CPUs online {online}")
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
 }
 
 /// Operations per second of `f` run back to back for `secs` on this thread.

@@ -10,6 +10,10 @@
 //! PostgreSQL: a fresh database is created on the server named by `PASSERELLE_TEST_POSTGRES`
 //! (default `postgres://postgres@127.0.0.1:5432`) and dropped afterwards. SQLite: a file in a
 //! temporary directory, removed afterwards. See BENCHMARKS.md.
+mod common;
+
+use common::{cpus_of, machine};
+
 use std::{
     collections::BTreeMap,
     time::{Duration, Instant},
@@ -757,32 +761,6 @@ async fn measure(
     })
 }
 
-fn placement() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-fn machine() -> String {
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("model name")
-                .and_then(|r| r.split_once(':'))
-                .map(|(_, m)| m.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let n = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let online = std::fs::read_to_string("/sys/devices/system/cpu/online")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default();
-    format!("{model}; CPUs online {online}; usable by this process {n}")
-}
-
 /// Where the database lives, and how to remove it.
 enum Fresh {
     Sqlite(std::path::PathBuf),
@@ -944,7 +922,7 @@ async fn run(args: &Args, url: String) -> anyhow::Result<()> {
         args.entries
     );
     println!("- machine: {}", machine());
-    println!("- CPU placement (Cpus_allowed_list): {}", placement());
+    println!("- CPU placement (Cpus_allowed_list): {}", cpus_of("self"));
     if fill_time.is_zero() {
         println!("- fill: none (the entries of an earlier run were reused)");
     } else {

@@ -13,6 +13,8 @@
 //! De-duplication, exactly once across crashes ([`claim`]): the activity id is inserted into
 //! `received_activities` with `done_at` NULL (a claim) before the handler runs, and marked done
 //! when it succeeded; a failed handler releases the claim (the sender's retry is processed).
+//! The handler runs in a task of its own, so that a sender closing the connection (its
+//! timeout) does not stop it half-way, leaving a claim that answers 503 until its lease ends.
 //! A copy of an id that is done gets 202 and has no effect; a copy arriving while the claim is
 //! fresh gets 503 with `Retry-After` (never 202: the first request may still fail). A claim
 //! older than `federation.inbox_claim_secs` was left by a process that died (or lost its
@@ -237,8 +239,45 @@ async fn receive(
             }
         }
     }
+    // 7. The handler runs to its end in a task of its own. When a sender gives up waiting (its
+    // timeout) and closes the connection, axum drops this request's future; a handler dropped
+    // half-way would leave its claim unfinished, and every retry would be answered 503 until
+    // the lease ends.
+    let state = ctx.app_data().clone();
+    let task = tokio::spawn(
+        async move {
+            match state.data().await {
+                Ok(ctx) => handle_claimed(&ctx, &actor, &activity, activity_id, ours).await,
+                Err(e) => {
+                    if let (Some(id), Some((token, _))) = (&activity_id, ours) {
+                        release_with_retries(&state.db, id, token).await;
+                    }
+                    AppError::Internal(e).into_response()
+                }
+            }
+        }
+        .instrument(span.clone()),
+    );
+    match task.await {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!(error = %e, "inbox: the handler's task failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Runs the handler of a claimed activity (`ours`: the claim's token, and whether it was taken
+/// over from a process that died), then marks it done, or releases the claim if it failed.
+async fn handle_claimed(
+    ctx: &Ctx,
+    actor: &RemoteActor,
+    activity: &Value,
+    activity_id: Option<String>,
+    ours: Option<(DateTime<Utc>, bool)>,
+) -> Response {
     let resumed = ours.is_some_and(|(_, resumed)| resumed);
-    match super::handlers::handle(ctx, &actor, &activity, resumed).await {
+    match super::handlers::handle(ctx, actor, activity, resumed).await {
         Ok(()) => {
             if let Some(id) = &activity_id
                 && let Err(e) = mark_done(&ctx.db, id, Utc::now()).await

@@ -13,8 +13,9 @@
 //! De-duplication, exactly once across crashes ([`claim`]): the activity id is inserted into
 //! `received_activities` with `done_at` NULL (a claim) before the handler runs, and marked done
 //! when it succeeded; a failed handler releases the claim (the sender's retry is processed).
-//! The handler runs in a task of its own, so that a sender closing the connection (its
-//! timeout) does not stop it half-way, leaving a claim that answers 503 until its lease ends.
+//! The whole receipt runs in a task of its own, so that a sender closing the connection (its
+//! timeout) does not stop a handler half-way, leaving a claim that answers 503 until its lease
+//! ends.
 //! A copy of an id that is done gets 202 and has no effect; a copy arriving while the claim is
 //! fresh gets 503 with `Retry-After` (never 202: the first request may still fail). A claim
 //! older than `federation.inbox_claim_secs` was left by a process that died (or lost its
@@ -92,30 +93,48 @@ async fn inbox(
         kind = tracing::field::Empty,
         actor = tracing::field::Empty
     );
-    let mut seen = Seen::default();
-    let resp = receive(&ctx, method, uri, headers, body, &mut seen, &span)
-        .instrument(span.clone())
-        .await;
-    let status = resp.status();
-    let outcome = if seen.duplicate {
-        "duplicate"
-    } else if seen.in_progress {
-        "in_progress"
-    } else if status.is_success() {
-        "accepted"
-    } else if status.is_client_error() {
-        "refused"
-    } else {
-        "failed"
-    };
-    ctx.metrics.inc(
-        "passerelle_inbox_activities_total",
-        vec![
-            ("type", seen.kind.unwrap_or_else(|| "unknown".into())),
-            ("outcome", outcome.into()),
-        ],
-    );
-    resp
+    // Everything runs to its end in a task of its own. When a sender stops waiting (its
+    // timeout) and closes the connection, axum drops this request's future; a handler dropped
+    // half-way would leave its claim unfinished (every retry answered 503 until the lease
+    // ends), and the activity uncounted.
+    let state = ctx.app_data().clone();
+    let task = tokio::spawn(async move {
+        let ctx = match state.data().await {
+            Ok(ctx) => ctx,
+            Err(e) => return AppError::Internal(e).into_response(),
+        };
+        let mut seen = Seen::default();
+        let resp = receive(&ctx, method, uri, headers, body, &mut seen, &span)
+            .instrument(span.clone())
+            .await;
+        let status = resp.status();
+        let outcome = if seen.duplicate {
+            "duplicate"
+        } else if seen.in_progress {
+            "in_progress"
+        } else if status.is_success() {
+            "accepted"
+        } else if status.is_client_error() {
+            "refused"
+        } else {
+            "failed"
+        };
+        ctx.metrics.inc(
+            "passerelle_inbox_activities_total",
+            vec![
+                ("type", seen.kind.unwrap_or_else(|| "unknown".into())),
+                ("outcome", outcome.into()),
+            ],
+        );
+        resp
+    });
+    match task.await {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!(error = %e, "inbox: the task handling an activity failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 async fn receive(
@@ -239,32 +258,8 @@ async fn receive(
             }
         }
     }
-    // 7. The handler runs to its end in a task of its own. When a sender gives up waiting (its
-    // timeout) and closes the connection, axum drops this request's future; a handler dropped
-    // half-way would leave its claim unfinished, and every retry would be answered 503 until
-    // the lease ends.
-    let state = ctx.app_data().clone();
-    let task = tokio::spawn(
-        async move {
-            match state.data().await {
-                Ok(ctx) => handle_claimed(&ctx, &actor, &activity, activity_id, ours).await,
-                Err(e) => {
-                    if let (Some(id), Some((token, _))) = (&activity_id, ours) {
-                        release_with_retries(&state.db, id, token).await;
-                    }
-                    AppError::Internal(e).into_response()
-                }
-            }
-        }
-        .instrument(span.clone()),
-    );
-    match task.await {
-        Ok(resp) => resp,
-        Err(e) => {
-            tracing::error!(error = %e, "inbox: the handler's task failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    // 7. The handler (this function runs in a task of its own: see `inbox`).
+    handle_claimed(ctx, &actor, &activity, activity_id, ours).await
 }
 
 /// Runs the handler of a claimed activity (`ours`: the claim's token, and whether it was taken

@@ -362,23 +362,15 @@ impl KeyCache {
         }
 
         // Ascending first key (distance, or negated rank), then the most recently updated,
-        // then the highest id; only the rows up to the end of the page are sorted.
+        // then the highest id.
         let order = |a: &(f64, DateTime<Utc>, Uuid), b: &(f64, DateTime<Utc>, Uuid)| {
             a.0.total_cmp(&b.0)
                 .then_with(|| b.1.cmp(&a.1))
                 .then_with(|| b.2.cmp(&a.2))
         };
-        let start = usize::try_from(offset).unwrap_or(usize::MAX);
-        let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX));
-        if end < kept.len() {
-            kept.select_nth_unstable_by(end, order);
-            kept.truncate(end);
-        }
-        kept.sort_unstable_by(order);
         let with_distance = p.point.is_some();
-        let page = kept
+        let page = super::page_of(kept, offset, per_page, order)
             .iter()
-            .skip(start)
             .map(|(first, _, id)| (*id, (with_distance && first.is_finite()).then_some(*first)))
             .collect();
         (page, total, facets)

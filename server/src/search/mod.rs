@@ -657,16 +657,8 @@ async fn keys_pass(
             .then_with(|| b.1.cmp(&a.1))
             .then_with(|| b.2.cmp(a.2))
     };
-    let start = usize::try_from(offset).unwrap_or(usize::MAX);
-    let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX));
-    if end < matches.len() {
-        matches.select_nth_unstable_by(end, order);
-        matches.truncate(end);
-    }
-    matches.sort_unstable_by(order);
-    let page = matches
+    let page = page_of(matches, offset, per_page, order)
         .iter()
-        .skip(start)
         .map(|(first, _, id)| {
             let distance = (p.point.is_some() && first.is_finite()).then_some(*first);
             Uuid::try_parse(id)
@@ -675,6 +667,25 @@ async fn keys_pass(
         })
         .collect::<Result<_, _>>()?;
     Ok((page, total, facets))
+}
+
+/// The items `offset .. offset + per_page` of `items` in `order`; only the items up to the
+/// end of the page are sorted (a broad query has tens of thousands).
+fn page_of<T>(
+    mut items: Vec<T>,
+    offset: u64,
+    per_page: u64,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+) -> Vec<T> {
+    let start = usize::try_from(offset).unwrap_or(usize::MAX);
+    let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX));
+    if end < items.len() {
+        items.select_nth_unstable_by(end, order);
+        items.truncate(end);
+    }
+    items.sort_unstable_by(order);
+    items.drain(..start.min(items.len()));
+    items
 }
 
 /// The search with a point or a filter on the record: every candidate SQL selects is checked

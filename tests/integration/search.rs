@@ -60,6 +60,42 @@ fn event(name: Value, categories: Value, start: &str, end: &str, extra: Value) -
     body
 }
 
+/// Stores, straight through `store::insert`, a local legal service of Lille (French and
+/// Ukrainian name, "asile" in its description); its id and record.
+async fn insert_asylum_service(
+    db: &sea_orm::DatabaseConnection,
+) -> (Uuid, passerelle::directory::model::Entry) {
+    let body = service(
+        json!({"fr": "Permanence juridique", "uk": "Юридична допомога"}),
+        json!({"fr": "Conseils sur le droit d'asile."}),
+        json!({"categories": ["legal.asylum"], "languages": ["fr", "uk"],
+               "locations": [place("Lille", "FR", 50.63, 3.06)]}),
+    );
+    let entry = validate::validate(
+        Kind::Service,
+        &body,
+        &Context {
+            default_language: "fr",
+        },
+    )
+    .unwrap();
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let origin = Origin {
+        id,
+        ap_id: "https://here.example/services/1".into(),
+        url: "https://here.example/s/1".into(),
+        organization_id: None,
+        remote_actor_id: None,
+        origin_domain: "here.example".into(),
+        local: true,
+        published: now,
+        updated: now,
+    };
+    store::insert(db, origin, &entry).await.unwrap();
+    (id, entry)
+}
+
 /// The fixture: the name (in this file) of each entry → its id.
 struct Fixture {
     app: TestApp,
@@ -650,28 +686,7 @@ both_dbs! {
         Migrator::up(&db, None).await.unwrap();
         // The migrations from the search index (migration 6) on.
         let since_search_index = u32::try_from(Migrator::migrations().len() - 5).unwrap();
-        let body = service(
-            json!({"fr": "Permanence juridique", "uk": "Юридична допомога"}),
-            json!({"fr": "Conseils sur le droit d'asile."}),
-            json!({"categories": ["legal.asylum"], "languages": ["fr", "uk"],
-                   "locations": [place("Lille", "FR", 50.63, 3.06)]}),
-        );
-        let entry = validate::validate(Kind::Service, &body, &Context { default_language: "fr" })
-            .unwrap();
-        let id = Uuid::now_v7();
-        let now = Utc::now();
-        let origin = Origin {
-            id,
-            ap_id: "https://here.example/services/1".into(),
-            url: "https://here.example/s/1".into(),
-            organization_id: None,
-            remote_actor_id: None,
-            origin_domain: "here.example".into(),
-            local: true,
-            published: now,
-            updated: now,
-        };
-        store::insert(&db, origin, &entry).await.unwrap();
+        let (id, entry) = insert_asylum_service(&db).await;
         // An instance that had this entry before migration 6 upgrades.
         Migrator::down(&db, Some(since_search_index)).await.unwrap();
         Migrator::up(&db, None).await.unwrap();
@@ -773,28 +788,7 @@ both_dbs! {
         let ids = |r: &search::SearchResult| r.hits.iter().map(|h| h.row.id).collect::<Vec<_>>();
         assert_eq!(search("asile", &[]).await.total, 0);
 
-        let body = service(
-            json!({"fr": "Permanence juridique"}),
-            json!({"fr": "Conseils sur le droit d'asile."}),
-            json!({"categories": ["legal.asylum"], "languages": ["fr", "uk"],
-                   "locations": [place("Lille", "FR", 50.63, 3.06)]}),
-        );
-        let entry = validate::validate(Kind::Service, &body, &Context { default_language: "fr" })
-            .unwrap();
-        let id = Uuid::now_v7();
-        let now = Utc::now();
-        let origin = Origin {
-            id,
-            ap_id: "https://here.example/services/1".into(),
-            url: "https://here.example/s/1".into(),
-            organization_id: None,
-            remote_actor_id: None,
-            origin_domain: "here.example".into(),
-            local: true,
-            published: now,
-            updated: now,
-        };
-        store::insert(&writer, origin, &entry).await.unwrap();
+        let (id, entry) = insert_asylum_service(&writer).await;
         let r = search("asile", &[]).await;
         assert_eq!(ids(&r), vec![id]);
         assert_eq!(r.facets.category, BTreeMap::from([("legal".to_string(), 1)]));

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
 
-use super::{Facets, OriginFilter, SearchParams, StatusFilter, haversine_km, top_level};
+use super::{Facets, OriginFilter, SearchParams, StatusFilter, haversine_km, json_list, top_level};
 use crate::directory::store;
 
 /// Index of an interned string ([`Strings`]).
@@ -124,10 +124,6 @@ struct Changed {
     updated: Option<DateTime<Utc>>,
     deleted_at: Option<DateTime<Utc>>,
     moderation_state: Option<String>,
-}
-
-fn json_list(s: &str) -> Vec<String> {
-    serde_json::from_str(s).unwrap_or_default()
 }
 
 impl Keys {

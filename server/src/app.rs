@@ -310,7 +310,6 @@ pub fn router(federation: FederationConfig<AppState>) -> Router {
         .layer(FederationMiddleware::new(federation))
 }
 
-/// A tiny cancellation token (tokio-util's, without the dependency).
 /// Runs `purge` now and then every hour until `stop` is cancelled, logging what it deleted
 /// (`what`) or why it failed.
 pub fn spawn_hourly_purge<F, Fut>(
@@ -337,6 +336,7 @@ where
     })
 }
 
+/// A tiny cancellation token (tokio-util's, without the dependency).
 pub mod tokio_util_shim {
     use std::sync::Arc;
     use tokio::sync::watch;

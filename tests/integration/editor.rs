@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::{
     both_dbs,
     federation_network::{
-        activity_about, admin_token, api, follow_accepted, follows, listed_entry,
+        activity_about, admin_token, api, create_service, follow_accepted, follows, listed_entry,
         wait_follow_state, wait_listed,
     },
     harness::*,
@@ -816,5 +816,59 @@ both_dbs! {
             .unwrap();
         assert_eq!(left.len(), 1, "{left:#?}");
         assert_eq!(left[0].follower_ap_id, b.state.urls.instance_actor().as_str());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The staff list of entries comes in pages
+// ---------------------------------------------------------------------------------------------
+
+both_dbs! {
+    async fn the_staff_list_of_entries_comes_in_pages(backend: Backend) {
+        let (app, _media) = editor_app(backend, |_| {}).await;
+        let token = admin_token(&app).await;
+        let per_page = passerelle::web::editor::STAFF_LIST_PAGE as usize;
+        let mut ids = Vec::new();
+        for i in 0..per_page + 2 {
+            let e = create_service(&app, &token, ORG, &format!("Permanence numéro {i:03}")).await;
+            ids.push(e["id"].as_str().unwrap().to_string());
+        }
+        let s = sign_in(&app, EDITOR).await;
+        // The first page: the newest changes, as many as a page holds, and a link to the next.
+        let first = page(&app, &s, &format!("/staff/entries?org={ORG}")).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let rows = |p: &Page| ids.iter().filter(|id| p.text.contains(&format!(r#"id="entry-{id}""#))).count();
+        assert_eq!(rows(&first), per_page);
+        assert!(first.text.contains(&format!(r#"id="entry-{}""#, ids[per_page + 1])), "the newest entry comes first");
+        assert!(!first.text.contains(&format!(r#"id="entry-{}""#, ids[0])));
+        assert!(first.text.contains("Page 1 of 2"), "{}", first.text);
+        assert!(first.text.contains(&format!(r#"href="/staff/entries?org={ORG}&page=2""#)), "{}", first.text);
+        assert!(!first.raw.contains(r#"id="entries-prev""#));
+        // The second: the rest, the oldest among them, and a link back.
+        let second = page(&app, &s, &format!("/staff/entries?org={ORG}&page=2")).await;
+        assert_eq!(second.status, StatusCode::OK);
+        assert_eq!(rows(&second), 2);
+        assert!(second.text.contains(&format!(r#"id="entry-{}""#, ids[0])));
+        assert!(second.text.contains("Page 2 of 2"));
+        assert!(second.text.contains(&format!(r#"href="/staff/entries?org={ORG}&page=1""#)));
+        assert!(!second.raw.contains(r#"id="entries-next""#));
+        // A page that does not exist, or that is not a number, says so.
+        let beyond = page(&app, &s, &format!("/staff/entries?org={ORG}&page=3")).await;
+        assert_eq!(beyond.status, StatusCode::NOT_FOUND);
+        assert!(beyond.text.contains("The list of entries has no page with this number."));
+        for bad in ["0", "two", "-1"] {
+            let p = page(&app, &s, &format!("/staff/entries?org={ORG}&page={bad}")).await;
+            assert_eq!(p.status, if bad == "0" { StatusCode::NOT_FOUND } else { StatusCode::BAD_REQUEST }, "page={bad}");
+            assert!(p.text.contains("The list of entries has no page with this number."), "page={bad}");
+        }
+        // With one page only, there is no page navigation.
+        let (app2, _media2) = editor_app(backend, |_| {}).await;
+        let token2 = admin_token(&app2).await;
+        create_service(&app2, &token2, ORG, "Seule permanence").await;
+        let s2 = sign_in(&app2, EDITOR).await;
+        let only = page(&app2, &s2, &format!("/staff/entries?org={ORG}")).await;
+        assert!(only.text.contains("Seule permanence"));
+        assert!(!only.raw.contains(r#"class="paging""#));
+        assert_eq!(page(&app2, &s2, &format!("/staff/entries?org={ORG}&page=1")).await.status, StatusCode::OK);
     }
 }

@@ -21,7 +21,7 @@ use axum::{
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use minijinja::{Value, context};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Map, Value as Json, json};
 use uuid::Uuid;
 
@@ -204,9 +204,6 @@ pub(crate) struct Upload {
 /// Text fields of a form, all together, at most this many bytes.
 const MAX_FORM_TEXT: usize = 2 * 1024 * 1024;
 
-/// Read a form, URL-encoded or multipart. A file larger than `media.max_upload_bytes` is read
-/// to its end (so that the browser gets the page saying so) but not kept; a request far larger
-/// than that is cut short with 413.
 /// The form a signed-in staff member sent (multipart or urlencoded) with its uploads, its CSRF
 /// token checked; otherwise the response to send instead (the sign-in page, a form that cannot
 /// be read, or the CSRF refusal).
@@ -230,6 +227,9 @@ pub(crate) async fn signed_in_form(
     Ok(Ok((staff, form, uploads)))
 }
 
+/// Read a form, URL-encoded or multipart. A file larger than `media.max_upload_bytes` is read
+/// to its end (so that the browser gets the page saying so) but not kept; a request far larger
+/// than that is cut short with 413.
 pub(crate) async fn read_form(
     state: &AppState,
     req: Request,
@@ -1080,6 +1080,37 @@ pub(crate) struct OrgQuery {
     pub org: Option<String>,
     #[serde(default)]
     pub done: Option<String>,
+    /// The page of the entry list (from 1).
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+/// Entries on one page of the staff list, newest change first.
+pub const STAFF_LIST_PAGE: u64 = 50;
+
+/// The page of a list asked for: `Ok(1)` when none is; otherwise the error page to answer
+/// (400 for what is not a page number, 404 beyond the last of `pages`).
+fn list_page(
+    state: &AppState,
+    reader: &Reader,
+    asked: Option<&str>,
+    pages: u64,
+) -> AppResult<Result<u64, Response>> {
+    let status = match asked.filter(|p| !p.is_empty()).map(str::parse::<u64>) {
+        None => return Ok(Ok(1)),
+        Some(Ok(n)) if (1..=pages).contains(&n) => return Ok(Ok(n)),
+        Some(Ok(_)) => StatusCode::NOT_FOUND,
+        Some(Err(_)) => StatusCode::BAD_REQUEST,
+    };
+    staff_page(
+        state,
+        reader,
+        status,
+        "staff_error.html",
+        context! { title_key => "editor-no-such-page-title", text_key => "editor-no-such-page-text" },
+        vec![],
+    )
+    .map(Err)
 }
 
 /// The organisation's entries, with links to edit and delete them.
@@ -1099,13 +1130,29 @@ async fn list(
         Err(r) => return Ok(r),
     };
     let ui = reader.ui.as_str();
-    let rows = entry::Entity::find()
+    let listed = entry::Entity::find()
         .filter(entry::Column::OrganizationId.eq(org.id))
         .filter(entry::Column::Local.eq(true))
-        .filter(entry::Column::DeletedAt.is_null())
+        .filter(entry::Column::DeletedAt.is_null());
+    let total = listed.clone().count(&state.db).await?;
+    let pages = total.div_ceil(STAFF_LIST_PAGE).max(1);
+    let page = match list_page(state, &reader, q.page.as_deref(), pages)? {
+        Ok(p) => p,
+        Err(r) => return Ok(r),
+    };
+    let rows = listed
         .order_by_desc(entry::Column::Updated)
+        .order_by_desc(entry::Column::Id)
+        .offset((page - 1) * STAFF_LIST_PAGE)
+        .limit(STAFF_LIST_PAGE)
         .all(&state.db)
         .await?;
+    let page_href = |n: u64| format!("/staff/entries?org={}&page={n}", org.slug);
+    let paging = context! {
+        page, pages, total,
+        prev => (page > 1).then(|| page_href(page - 1)),
+        next => (page < pages).then(|| page_href(page + 1)),
+    };
     let entries: Vec<Value> = rows
         .iter()
         .filter_map(|r| {
@@ -1150,7 +1197,7 @@ async fn list(
         context! {
             email => staff.user.email, csrf => staff.session.csrf_token,
             org => context! { slug => org.slug, name => org.name },
-            orgs, entries, notice,
+            orgs, entries, notice, paging,
         },
         vec![],
     )

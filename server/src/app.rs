@@ -259,6 +259,22 @@ impl Application {
                 crate::buddy::purge(&state.db, state.config.buddy.retention_days, Utc::now()).await
             }
         });
+        // And pictures that nothing uses any more, once old enough.
+        let state = self.state.clone();
+        spawn_hourly_purge("unused pictures", shutdown.clone(), move || {
+            let state = state.clone();
+            async move {
+                let media = &state.config.media;
+                crate::web::media::delete_unused(
+                    &state.db,
+                    &media.dir,
+                    media.unused_retention_days,
+                    std::time::SystemTime::now(),
+                )
+                .await
+                .map_err(|e| sea_orm::DbErr::Custom(format!("{e:#}")))
+            }
+        });
         // So do the ids of activities received longer ago than the inbox retention.
         let state = self.state.clone();
         spawn_hourly_purge(

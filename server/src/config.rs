@@ -77,6 +77,9 @@ pub struct MediaConfig {
     pub dir: std::path::PathBuf,
     /// Largest picture file accepted, in bytes.
     pub max_upload_bytes: usize,
+    /// A picture no organisation or entry uses any more (replaced, removed, its entry deleted)
+    /// is deleted this many days after it was stored, checked hourly.
+    pub unused_retention_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -361,6 +364,9 @@ impl Config {
         }
         if self.buddy.request_burst == 0 {
             errors.push("buddy.request_burst: must be at least 1".into());
+        }
+        if self.media.unused_retention_days == 0 {
+            errors.push("media.unused_retention_days: must be at least 1".into());
         }
         if self.media.max_upload_bytes < 1024 {
             errors.push("media.max_upload_bytes: must be at least 1024".into());
@@ -674,6 +680,10 @@ url = "sqlite://from-file.db"
                 "federation.inbox_retention_days",
             ),
             ("[metrics]\nenabled = \"yes\"\n", "metrics.enabled"),
+            (
+                "[media]\nunused_retention_days = 0\n",
+                "media.unused_retention_days",
+            ),
         ];
         for (toml, key) in cases {
             let e = load_err(Some(toml), &[]);

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use crate::{
     both_dbs,
     federation_network::{
-        activity_about, admin_token, api, create_service, follow_accepted, follows, listed_entry,
-        wait_follow_state, wait_listed,
+        activity_about, admin_token, api, create, create_service, event_body, follow_accepted,
+        follows, listed_entry, wait_follow_state, wait_listed,
     },
     harness::*,
     web::{ORG, PASSWORD, Page, assert_security_headers, get, post},
@@ -870,5 +870,98 @@ both_dbs! {
         assert!(only.text.contains("Seule permanence"));
         assert!(!only.raw.contains(r#"class="paging""#));
         assert_eq!(page(&app2, &s2, &format!("/staff/entries?org={ORG}&page=1")).await.status, StatusCode::OK);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pictures nothing uses any more are deleted once old enough
+// ---------------------------------------------------------------------------------------------
+
+/// A picture file in `dir`, last changed `days` ago; its name.
+fn picture_file(dir: &std::path::Path, name: &str, days: u64) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, b"picture bytes").unwrap();
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    name.to_string()
+}
+
+fn new_picture_name() -> String {
+    format!("{}.png", uuid::Uuid::new_v4())
+}
+
+both_dbs! {
+    async fn unused_pictures_are_deleted_once_old_enough(backend: Backend) {
+        let media = tempfile::tempdir().unwrap();
+        let dir = media.path().to_path_buf();
+        // Left from before the start: the server's hourly sweep deletes it as soon as it starts.
+        let stale = picture_file(&dir, &new_picture_name(), 40);
+        let config_dir = dir.clone();
+        let app = TestApp::spawn_with(backend, move |c| c.media.dir = config_dir).await;
+        let mut gone = false;
+        for _ in 0..100 {
+            if !dir.join(&stale).exists() {
+                gone = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(gone, "the server did not delete an unused 40-day-old picture at start");
+
+        app.create_org(ORG).await;
+        let token = admin_token(&app).await;
+        let media_url = |name: &str| app.state.urls.join(&format!("media/{name}")).to_string();
+        // Used, and old: the organisation's logo, an event's banner.
+        let logo = picture_file(&dir, &new_picture_name(), 40);
+        let org = passerelle::accounts::find_org(&app.state.db, ORG).await.unwrap().unwrap();
+        let mut a: passerelle::db::entities::organization::ActiveModel = org.into();
+        a.icon_url = sea_orm::Set(Some(media_url(&logo)));
+        sea_orm::ActiveModelTrait::update(a, &app.state.db).await.unwrap();
+        let banner = picture_file(&dir, &new_picture_name(), 40);
+        let mut body = event_body(ORG, "Café des langues");
+        body["banner_url"] = json!(media_url(&banner));
+        create(&app, &token, "events", body).await;
+        // The banner of an event that was deleted since, old.
+        let deleted_banner = picture_file(&dir, &new_picture_name(), 40);
+        let mut body = event_body(ORG, "Atelier annulé");
+        body["banner_url"] = json!(media_url(&deleted_banner));
+        let cancelled = create(&app, &token, "events", body).await;
+        let (status, _) = api(&app, Method::DELETE, &format!("/api/v1/events/{}", cancelled["id"].as_str().unwrap()), Some(&token), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        // Unused: old, young, and what an interrupted upload left; a file that is not ours.
+        let orphan = picture_file(&dir, &new_picture_name(), 31);
+        let young = picture_file(&dir, &new_picture_name(), 29);
+        let partial = picture_file(&dir, &format!(".{}.tmp", new_picture_name()), 31);
+        let foreign = picture_file(&dir, "README.txt", 400);
+
+        let now = std::time::SystemTime::now();
+        let deleted = passerelle::web::media::delete_unused(&app.state.db, &dir, 30, now).await.unwrap();
+        let exists = |n: &str| dir.join(n).exists();
+        assert!(exists(&logo), "the organisation's logo was deleted");
+        assert!(exists(&banner), "an event's banner was deleted");
+        assert!(exists(&young), "a picture younger than the retention was deleted");
+        assert!(exists(&foreign), "a file that is not a picture of ours was deleted");
+        assert!(!exists(&deleted_banner), "a deleted event's banner was kept");
+        assert!(!exists(&orphan), "an unused picture was kept");
+        assert!(!exists(&partial), "an interrupted upload was kept");
+        assert_eq!(deleted, 3);
+        // Still served, what was kept.
+        assert_eq!(app.client.get(media_url(&banner)).send().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(app.client.get(media_url(&orphan)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        // Nothing more to do the second time.
+        assert_eq!(passerelle::web::media::delete_unused(&app.state.db, &dir, 30, now).await.unwrap(), 0);
+        // The logo replaced: the old one goes when it is old enough.
+        let org = passerelle::accounts::find_org(&app.state.db, ORG).await.unwrap().unwrap();
+        let mut a: passerelle::db::entities::organization::ActiveModel = org.into();
+        a.icon_url = sea_orm::Set(None);
+        sea_orm::ActiveModelTrait::update(a, &app.state.db).await.unwrap();
+        assert_eq!(passerelle::web::media::delete_unused(&app.state.db, &dir, 30, now).await.unwrap(), 1);
+        assert!(!exists(&logo));
+        assert!(exists(&banner));
     }
 }

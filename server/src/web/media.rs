@@ -131,6 +131,99 @@ pub async fn store(state: &AppState, picture: &Picture) -> anyhow::Result<url::U
     Ok(state.urls.join(&format!("media/{name}")))
 }
 
+/// The picture names ([`store`]'s) that `text` links to at `…/media/<name>`.
+fn linked_names(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("/media/").filter_map(move |(i, m)| {
+        let rest = &text[i + m.len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        content_type(name).map(|_| name)
+    })
+}
+
+/// Delete the pictures of the media directory that no organisation (its logo) and no entry
+/// that is not deleted (its banner, or any other field linking `/media/<name>`) uses, once they
+/// are older than `media.unused_retention_days`; also what an interrupted [`store`] left. Other
+/// files are never touched. The number of files deleted.
+///
+/// The age protects a picture stored by a form whose entry is being saved right now, and the
+/// copies other servers keep of an earlier version of an entry (they are told of the change by
+/// an Update whose delivery may be retried for days).
+pub async fn delete_unused(
+    db: &sea_orm::DatabaseConnection,
+    dir: &std::path::Path,
+    retention_days: u32,
+    now: std::time::SystemTime,
+) -> anyhow::Result<u64> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+    use crate::db::entities::{entry, organization};
+    let mut files = match tokio::fs::read_dir(dir).await {
+        Ok(f) => f,
+        // Nothing was ever uploaded.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    let cutoff = now - std::time::Duration::from_secs(u64::from(retention_days) * 86_400);
+    let mut old = Vec::new();
+    while let Some(f) = files.next_entry().await? {
+        let name = f.file_name().to_string_lossy().into_owned();
+        let ours = content_type(&name).is_some()
+            || name
+                .strip_prefix('.')
+                .and_then(|n| n.strip_suffix(".tmp"))
+                .is_some_and(|n| content_type(n).is_some());
+        if !ours {
+            continue;
+        }
+        let meta = f.metadata().await?;
+        if meta.is_file() && meta.modified()? < cutoff {
+            old.push(name);
+        }
+    }
+    if old.is_empty() {
+        return Ok(0);
+    }
+    // What is used now, read after the listing: a picture stored and linked since is too
+    // young to be in `old`.
+    let mut used = std::collections::HashSet::new();
+    let logos: Vec<Option<String>> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::IconUrl)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for logo in logos.iter().flatten() {
+        used.extend(linked_names(logo).map(str::to_string));
+    }
+    let entries: Vec<String> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::Data)
+        .filter(entry::Column::DeletedAt.is_null())
+        .filter(entry::Column::Data.contains("/media/"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for data in &entries {
+        used.extend(linked_names(data).map(str::to_string));
+    }
+    let mut deleted = 0;
+    for name in old.iter().filter(|n| !used.contains(n.as_str())) {
+        match tokio::fs::remove_file(dir.join(name)).await {
+            Ok(()) => {
+                tracing::info!(file = %name, "unused picture deleted");
+                deleted += 1;
+            }
+            // Another process sharing the directory deleted it first.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(deleted)
+}
+
 /// Whether `name` is one of the names [`store`] gives (a UUID and `.png` or `.jpg`).
 fn content_type(name: &str) -> Option<&'static str> {
     let (stem, ext) = name.rsplit_once('.')?;
@@ -184,6 +277,17 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()
+    }
+
+    #[test]
+    fn linked_names_are_the_stored_pictures_names() {
+        let a = "0b6f3f5e-6c1e-4a8e-9d5e-2f4f1f0e9a11.png";
+        let b = "7d1c2a3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d.jpg";
+        let text = format!(
+            r#"{{"banner_url":"https://x.example/media/{a}","other":"/media/{b}?v=2","#
+        ) + r#""not":"/media/notes.txt /media/ /media/0B6F3F5E-6C1E-4A8E-9D5E-2F4F1F0E9A11.png"}"#;
+        assert_eq!(linked_names(&text).collect::<Vec<_>>(), vec![a, b]);
+        assert_eq!(linked_names("no pictures here").count(), 0);
     }
 
     #[test]

@@ -29,6 +29,12 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
+        // A SQLite connection is a file opened by this process: nothing can close it behind
+        // the pool's back, so the ping sqlx sends by default before lending a connection tests
+        // nothing, and it costs a round trip to the connection's worker thread (two thread
+        // switches) on every query (BENCHMARKS.md, reads). PostgreSQL keeps the ping: a
+        // restarted database server leaves dead connections in the pool, which it weeds out.
+        opts.test_before_acquire(false);
         opts.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)

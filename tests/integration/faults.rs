@@ -561,56 +561,14 @@ async fn postgres_connections_terminated_under_load_lose_nothing() {
 /// PostgreSQL.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
-    let db = TestDb::new(Backend::Sqlite).await;
-    let receivers = vec![
-        TestApp::spawn(Backend::Sqlite).await,
-        TestApp::spawn(Backend::Sqlite).await,
-        TestApp::spawn(Backend::Sqlite).await,
-    ];
-    let port = scaleout::free_port();
-    let domain = format!("localhost:{port}");
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("passerelle.toml");
-    let accepted: Vec<String> = receivers
-        .iter()
-        .map(|r| format!("{:?}", r.domain))
-        .collect();
-    std::fs::write(
-        &config,
-        format!(
-            "[server]\nbind = \"127.0.0.1:{port}\"\nlog_level = \"warn,passerelle=info\"\n\
-             [instance]\ndomain = \"{domain}\"\n\
-             [database]\nurl = \"{}\"\nmax_connections = 4\n\
-             [federation]\nallow_insecure = true\nrequest_timeout_secs = 3\n\
-             auto_accept_instances = [{}]\n\
-             [delivery]\nbackoff_base_secs = 1\nbackoff_max_secs = 2\n\
-             lease_secs = 5\nconcurrency = 4\n",
-            db.url,
-            accepted.join(", ")
-        ),
-    )
-    .unwrap();
+    let d = scaleout::Deployment::new(Backend::Sqlite, "").await;
+    let (port, config, receivers) = (d.port, &d.config, &d.receivers);
     let client = reqwest::Client::new();
-    let mut server = scaleout::spawn("server", &config, &["serve"], &[]);
+    let mut server = scaleout::spawn("server", config, &["serve"], &[]);
     scaleout::wait_ready(&client, port).await;
-    let mut cfg = test_config(&db.url);
-    cfg.database.max_connections = 1;
-    let conn = passerelle::db::connect(&cfg).await.unwrap();
+    let conn = d.connect(1).await;
     let token = scaleout::alpha_with_an_editor(&conn).await;
-    for r in &receivers {
-        let t = crate::federation_network::admin_token(r).await;
-        let (status, f) = crate::federation_network::api(
-            r,
-            reqwest::Method::POST,
-            "/api/v1/admin/instance-follows",
-            Some(&t),
-            Some(json!({ "target": domain })),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{f}");
-        crate::federation_network::wait_follow_state(r, &t, f["id"].as_str().unwrap(), "accepted")
-            .await;
-    }
+    d.receivers_follow().await;
     let mut ids = Vec::new();
     for i in 0..30 {
         ids.push(scaleout::publish(&client, port, &token, &format!("Service {i}")).await);
@@ -633,9 +591,9 @@ async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
         left > 0,
         "the fan-out was over before the server was killed"
     );
-    let mut server = scaleout::spawn("server again", &config, &["serve"], &[]);
+    let mut server = scaleout::spawn("server again", config, &["serve"], &[]);
     scaleout::wait_ready(&client, port).await;
-    scaleout::wait_received(&receivers, &ids, &conn).await;
+    scaleout::wait_received(receivers, &ids, &conn).await;
     let (ids_ref, conn_ref) = (&ids, &conn);
     eventually(30, || async move {
         let rows = scaleout::create_deliveries(conn_ref, ids_ref).await;
@@ -646,7 +604,7 @@ async fn server_killed_during_delivery_on_sqlite_loses_and_repeats_nothing() {
     // Applied once each; a copy sent but not recorded before the kill may come again (at most
     // one per delivery in flight), and is recognised by its id.
     let mut replays = 0;
-    for r in &receivers {
+    for r in receivers {
         assert_eq!(
             scaleout::inbox_count(r, "accepted"),
             ids.len() as u64,

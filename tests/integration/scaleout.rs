@@ -33,6 +33,86 @@ pub(crate) fn free_port() -> u16 {
         .port()
 }
 
+/// What the tests of whole processes share: a database, three receiving instances (in this
+/// process, SQLite), a free port for the instance under test and one configuration file for
+/// its processes, which accepts the receivers' follows automatically and retries fast.
+pub(crate) struct Deployment {
+    pub db: TestDb,
+    pub receivers: Vec<TestApp>,
+    pub port: u16,
+    pub domain: String,
+    pub config: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Deployment {
+    /// `delivery`: more lines for the `[delivery]` section (e.g. `run_in_server = false\n`).
+    pub(crate) async fn new(backend: Backend, delivery: &str) -> Deployment {
+        let db = TestDb::new(backend).await;
+        let receivers = vec![
+            TestApp::spawn(Backend::Sqlite).await,
+            TestApp::spawn(Backend::Sqlite).await,
+            TestApp::spawn(Backend::Sqlite).await,
+        ];
+        let port = free_port();
+        let domain = format!("localhost:{port}");
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("passerelle.toml");
+        let accepted: Vec<String> = receivers
+            .iter()
+            .map(|r| format!("{:?}", r.domain))
+            .collect();
+        std::fs::write(
+            &config,
+            format!(
+                "[server]\nbind = \"127.0.0.1:{port}\"\nlog_level = \"warn,passerelle=info\"\n\
+                 [instance]\ndomain = \"{domain}\"\n\
+                 [database]\nurl = \"{}\"\nmax_connections = 4\n\
+                 [federation]\nallow_insecure = true\nrequest_timeout_secs = 3\n\
+                 auto_accept_instances = [{}]\n\
+                 [delivery]\n{delivery}backoff_base_secs = 1\nbackoff_max_secs = 2\n\
+                 lease_secs = 5\nconcurrency = 4\n",
+                db.url,
+                accepted.join(", ")
+            ),
+        )
+        .unwrap();
+        Deployment {
+            db,
+            receivers,
+            port,
+            domain,
+            config,
+            _dir: dir,
+        }
+    }
+
+    /// A connection of the test's own to the shared database (at most `connections`).
+    pub(crate) async fn connect(&self, connections: u32) -> DatabaseConnection {
+        let mut cfg = test_config(&self.db.url);
+        cfg.database.max_connections = connections;
+        passerelle::db::connect(&cfg).await.unwrap()
+    }
+
+    /// Each receiver's instance follows ours, and waits for the Accept (sent automatically by
+    /// whichever of our processes delivers).
+    pub(crate) async fn receivers_follow(&self) {
+        for r in &self.receivers {
+            let t = admin_token(r).await;
+            let (status, f) = api(
+                r,
+                Method::POST,
+                "/api/v1/admin/instance-follows",
+                Some(&t),
+                Some(json!({ "target": self.domain })),
+            )
+            .await;
+            assert_eq!(status, StatusCode::CREATED, "{f}");
+            wait_follow_state(r, &t, f["id"].as_str().unwrap(), "accepted").await;
+        }
+    }
+}
+
 /// One `passerelle` process; killed when dropped.
 pub(crate) struct Proc {
     child: tokio::process::Child,
@@ -206,75 +286,31 @@ pub(crate) fn inbox_count(r: &TestApp, outcome: &str) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_servers_and_a_worker_on_postgres_deliver_each_activity_exactly_once() {
     // Fails (never skips) without PostgreSQL.
-    let db = TestDb::new(Backend::Postgres).await;
-    let receivers = vec![
-        TestApp::spawn(Backend::Sqlite).await,
-        TestApp::spawn(Backend::Sqlite).await,
-        TestApp::spawn(Backend::Sqlite).await,
-    ];
-    let (port_a, port_b) = (free_port(), free_port());
-    let domain = format!("localhost:{port_a}");
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("passerelle.toml");
-    let accepted: Vec<String> = receivers
-        .iter()
-        .map(|r| format!("{:?}", r.domain))
-        .collect();
     // One file for every process: the public address is server A's (server B stands behind
     // the same name, as behind a proxy); A only serves, B serves and delivers, the worker
     // only delivers.
-    std::fs::write(
-        &config,
-        format!(
-            "[server]\nbind = \"127.0.0.1:{port_a}\"\nlog_level = \"warn,passerelle=info\"\n\
-             [instance]\ndomain = \"{domain}\"\n\
-             [database]\nurl = \"{}\"\nmax_connections = 4\n\
-             [federation]\nallow_insecure = true\nrequest_timeout_secs = 3\n\
-             auto_accept_instances = [{}]\n\
-             [delivery]\nrun_in_server = false\nbackoff_base_secs = 1\nbackoff_max_secs = 2\n\
-             lease_secs = 5\nconcurrency = 4\n",
-            db.url,
-            accepted.join(", ")
-        ),
-    )
-    .unwrap();
+    let d = Deployment::new(Backend::Postgres, "run_in_server = false\n").await;
+    let (port_a, port_b, config, receivers) = (d.port, free_port(), &d.config, &d.receivers);
     let client = reqwest::Client::new();
     // Every process migrates at start; they take turns (advisory lock), so start them together.
-    let mut a = spawn("server A", &config, &["serve"], &[]);
+    let mut a = spawn("server A", config, &["serve"], &[]);
     let mut b = spawn(
         "server B",
-        &config,
+        config,
         &["serve"],
         &[
             ("PASSERELLE__SERVER__BIND", format!("127.0.0.1:{port_b}")),
             ("PASSERELLE__DELIVERY__RUN_IN_SERVER", "true".into()),
         ],
     );
-    let mut worker = spawn("worker", &config, &["worker"], &[]);
+    let mut worker = spawn("worker", config, &["worker"], &[]);
     wait_ready(&client, port_a).await;
     wait_ready(&client, port_b).await;
 
     // The organisation and an editor's token, straight in the shared database.
-    let mut cfg = test_config(&db.url);
-    cfg.database.max_connections = 2;
-    let pg = passerelle::db::connect(&cfg).await.unwrap();
+    let pg = d.connect(2).await;
     let token = alpha_with_an_editor(&pg).await;
-
-    // Each receiver's instance follows ours (accepted automatically, the Accept delivered by
-    // the worker or server B).
-    for r in &receivers {
-        let t = admin_token(r).await;
-        let (status, f) = api(
-            r,
-            Method::POST,
-            "/api/v1/admin/instance-follows",
-            Some(&t),
-            Some(json!({ "target": domain })),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{f}");
-        wait_follow_state(r, &t, f["id"].as_str().unwrap(), "accepted").await;
-    }
+    d.receivers_follow().await;
 
     // Entries through both servers, interleaved and concurrent.
     let mut tasks = Vec::new();
@@ -289,9 +325,9 @@ async fn two_servers_and_a_worker_on_postgres_deliver_each_activity_exactly_once
     for t in tasks {
         ids.push(t.await.unwrap());
     }
-    wait_received(&receivers, &ids, &pg).await;
+    wait_received(receivers, &ids, &pg).await;
     // Exactly once: every receiver's inbox took each Create once, and no copy came twice.
-    for r in &receivers {
+    for r in receivers {
         assert_eq!(inbox_count(r, "accepted"), ids.len() as u64, "{}", r.domain);
         assert_eq!(inbox_count(r, "duplicate"), 0, "{}", r.domain);
     }
@@ -351,8 +387,8 @@ async fn two_servers_and_a_worker_on_postgres_deliver_each_activity_exactly_once
         left > 0,
         "the fan-out was over before the worker was killed"
     );
-    let mut worker2 = spawn("worker 2", &config, &["worker"], &[]);
-    wait_received(&receivers, &more, &pg).await;
+    let mut worker2 = spawn("worker 2", config, &["worker"], &[]);
+    wait_received(receivers, &more, &pg).await;
     let rows = create_deliveries(&pg, &more).await;
     assert_eq!(rows.len(), more.len() * receivers.len());
     eventually(30, || {
@@ -370,7 +406,7 @@ async fn two_servers_and_a_worker_on_postgres_deliver_each_activity_exactly_once
     // again by whoever takes its lease over: the receiver recognises it by its id and ignores
     // it. There can be no more such copies than deliveries in flight (delivery.concurrency).
     let mut replays = 0;
-    for r in &receivers {
+    for r in receivers {
         assert_eq!(inbox_count(r, "accepted"), total, "{}", r.domain);
         replays += inbox_count(r, "duplicate");
     }

@@ -466,6 +466,9 @@ both_dbs! {
         )
         .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
+        // Published after that deletion: the backfill applies an outbox oldest first, so once
+        // this one is on A, so is the deletion before it.
+        let b_after = create_service(&b, &tb, "b-org", "Service de B d'après").await;
         let c_before = create_service(&c, &tc, "c-org", "Service de C d'avant").await;
         let a_own = create_service(&a, &ta, "a-org", "Service de A").await;
 
@@ -516,7 +519,7 @@ both_dbs! {
         assert_eq!(status, StatusCode::NOT_FOUND);
 
         // Backfill: what B published before the follow is in A's directory, as B's.
-        for (kind, created) in [("services", &b_service), ("events", &b_event), ("offers", &b_offer)] {
+        for (kind, created) in [("services", &b_service), ("events", &b_event), ("offers", &b_offer), ("services", &b_after)] {
             let got = wait_listed(&a, kind, &ap_id(created), |_| true).await;
             assert_eq!(got["origin"]["local"], false, "{got:#}");
             assert_eq!(got["origin"]["domain"], b.domain.as_str(), "{got:#}");
@@ -528,7 +531,8 @@ both_dbs! {
             assert_eq!(got["kind"], created["kind"], "{got:#}");
             assert_eq!(got["name"], created["name"], "{got:#}");
         }
-        // ... but not what B had deleted, and nothing from C, which B follows.
+        // ... but not what B had deleted (B's outbox up to `b_after` is applied), and nothing
+        // from C, which B follows.
         assert!(listed_entry(&a, "services", &ap_id(&b_gone)).await.is_none());
         assert!(listed_from(&a, "services", &c.domain).await.is_empty());
         // A's own entry is untouched.
@@ -557,7 +561,7 @@ both_dbs! {
         .await;
         assert_eq!(updated["name"], json["name"], "{updated:#}");
         assert_eq!(updated["categories"], json["categories"], "{updated:#}");
-        assert_eq!(listed_from(&a, "services", &b.domain).await.len(), 2);
+        assert_eq!(listed_from(&a, "services", &b.domain).await.len(), 3, "b_service, b_after and the new one");
         // ... delete.
         let (status, _) = api(
             &b,
@@ -687,12 +691,16 @@ both_dbs! {
         )
         .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
+        // The backfill applies B's outbox oldest first: once this one is on A, so is the
+        // deletion before it.
+        let later = create_service(&b, &tb, "b-org", "Service de B publié ensuite").await;
 
         let second = follow_accepted(&a, &ta, &b, &tb).await;
         assert_ne!(first, second);
         let back = wait_listed(&a, "services", &ap_id(&kept), |_| true).await;
         assert_eq!(back["origin"]["domain"], b.domain.as_str());
         assert_eq!(back["name"], kept["name"]);
+        wait_listed(&a, "services", &ap_id(&later), |_| true).await;
         settle(&[&a, &b]).await;
         assert!(listed_entry(&a, "services", &ap_id(&dropped)).await.is_none());
         // One row per entry on A, however often it came and went.

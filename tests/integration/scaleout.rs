@@ -331,8 +331,16 @@ async fn two_servers_and_a_worker_on_postgres_deliver_each_activity_exactly_once
         assert_eq!(inbox_count(r, "accepted"), ids.len() as u64, "{}", r.domain);
         assert_eq!(inbox_count(r, "duplicate"), 0, "{}", r.domain);
     }
-    // The queue agrees: one delivery per (activity, follower), each sent in one attempt.
-    let rows = create_deliveries(&pg, &ids).await;
+    // The queue agrees: one delivery per (activity, follower), each sent in one attempt. A
+    // sender records the attempt once the receiver's answer is in, which can be a moment
+    // after the receiver stored the entry.
+    let (pg_ref, ids_ref) = (&pg, &ids);
+    let rows = eventually(30, || async move {
+        let rows = create_deliveries(pg_ref, ids_ref).await;
+        rows.iter().all(|d| d.state == "done").then_some(rows)
+    })
+    .await
+    .expect("every delivery recorded as done");
     assert_eq!(rows.len(), ids.len() * receivers.len());
     for d in &rows {
         assert_eq!((d.state.as_str(), d.attempts), ("done", 1), "{d:?}");

@@ -3,7 +3,8 @@
 # priority (so that the machine stays usable), from the seeds in regressions/ and the working
 # corpus in corpus/ (kept between runs, not committed). Logs go to logs/<target>.log; the last
 # lines print, per target, the time, executions, coverage and what was found (crash-, leak-,
-# timeout- and oom- files in artifacts/<target>/).
+# timeout- and oom- files in artifacts/<target>/), and how many slow-unit- files libFuzzer kept
+# (an input that took over 10 s: replay it to see whether it really is slow).
 #
 #   cargo install cargo-fuzz --locked
 #   fuzz/run.sh [SECONDS]
@@ -37,7 +38,10 @@ for t in "${TARGETS[@]}"; do
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$' || true)
     secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "logs/$t.log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || true)
     cov=$(grep -o 'cov: [0-9]*' "logs/$t.log" | tail -n 1 | grep -o '[0-9]*' || true)
-    found=$(find "artifacts/$t" -type f | wc -l)
-    echo "$t: ${secs:-?} s, ${runs:-?} executions, coverage ${cov:-?} edges, $found found (artifacts/$t)"
+    found=$(find "artifacts/$t" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+    # libFuzzer also keeps the slowest input (over 10 s); a run that was stopped for a while
+    # (kill -STOP, as for a benchmark) reports whatever input was running then.
+    slow=$(find "artifacts/$t" -type f -name 'slow-unit-*' | wc -l)
+    echo "$t: ${secs:-?} s, ${runs:-?} executions, coverage ${cov:-?} edges, $found found, $slow slow (artifacts/$t)"
 done
 exit $status

@@ -891,6 +891,19 @@ fn picture_file(dir: &std::path::Path, name: &str, days: u64) -> String {
     name.to_string()
 }
 
+/// The organisation's logo URL, set straight in the database.
+async fn set_logo(app: &TestApp, url: Option<String>) {
+    let org = passerelle::accounts::find_org(&app.state.db, ORG)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut a: passerelle::db::entities::organization::ActiveModel = org.into();
+    a.icon_url = sea_orm::Set(url);
+    sea_orm::ActiveModelTrait::update(a, &app.state.db)
+        .await
+        .unwrap();
+}
+
 fn new_picture_name() -> String {
     format!("{}.png", uuid::Uuid::new_v4())
 }
@@ -918,10 +931,7 @@ both_dbs! {
         let media_url = |name: &str| app.state.urls.join(&format!("media/{name}")).to_string();
         // Used, and old: the organisation's logo, an event's banner.
         let logo = picture_file(&dir, &new_picture_name(), 40);
-        let org = passerelle::accounts::find_org(&app.state.db, ORG).await.unwrap().unwrap();
-        let mut a: passerelle::db::entities::organization::ActiveModel = org.into();
-        a.icon_url = sea_orm::Set(Some(media_url(&logo)));
-        sea_orm::ActiveModelTrait::update(a, &app.state.db).await.unwrap();
+        set_logo(&app, Some(media_url(&logo))).await;
         let banner = picture_file(&dir, &new_picture_name(), 40);
         let mut body = event_body(ORG, "Café des langues");
         body["banner_url"] = json!(media_url(&banner));
@@ -955,11 +965,8 @@ both_dbs! {
         assert_eq!(app.client.get(media_url(&orphan)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
         // Nothing more to do the second time.
         assert_eq!(passerelle::web::media::delete_unused(&app.state.db, &dir, 30, now).await.unwrap(), 0);
-        // The logo replaced: the old one goes when it is old enough.
-        let org = passerelle::accounts::find_org(&app.state.db, ORG).await.unwrap().unwrap();
-        let mut a: passerelle::db::entities::organization::ActiveModel = org.into();
-        a.icon_url = sea_orm::Set(None);
-        sea_orm::ActiveModelTrait::update(a, &app.state.db).await.unwrap();
+        // The logo removed: the old one goes, being old enough.
+        set_logo(&app, None).await;
         assert_eq!(passerelle::web::media::delete_unused(&app.state.db, &dir, 30, now).await.unwrap(), 1);
         assert!(!exists(&logo));
         assert!(exists(&banner));
